@@ -1,0 +1,43 @@
+// ./ledgerline <command>: the one CLI. Each command lives in infra/cli/commands/<name>.ts and loads lazily.
+import { isLedgerlineError } from '../../domain/errors/ledgerline-error.ts';
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ run: (args: string[]) => Promise<number | void> }>;
+}
+
+const commands: Record<string, Command> = {
+  serve: { summary: 'Run Ledgerline: HTTP API on the configured event store', load: () => import('./commands/serve.ts') },
+  audit: { summary: 'Verify the hash chains of the event log (audit verify [--stream <name>])', load: () => import('./commands/audit.ts') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return ['Usage: ./ledgerline <command> [options]', '', 'Commands:', ...Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(usage());
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`ledgerline: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const mod = await command.load();
+  return (await mod.run(args)) ?? 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (isLedgerlineError(err)) console.error(`ledgerline: [${err.code}] ${err.message}`);
+    else console.error('ledgerline:', err);
+    process.exitCode = 1;
+  },
+);
