@@ -1,5 +1,10 @@
+import { agentQueueErrors } from './codes-agent-queue.ts';
+import { callErrors } from './codes-call.ts';
 import { commonErrors } from './codes-common.ts';
+import { eslErrors } from './codes-esl.ts';
 import { eventStoreErrors } from './codes-event-store.ts';
+import { ivrErrors } from './codes-ivr.ts';
+import { routingErrors } from './codes-routing.ts';
 
 /**
  * The single catalogue of coded errors and the HTTP status each maps to.
@@ -8,6 +13,11 @@ import { eventStoreErrors } from './codes-event-store.ts';
 export const errorCatalogue = {
   ...commonErrors,
   ...eventStoreErrors,
+  ...callErrors,
+  ...agentQueueErrors,
+  ...ivrErrors,
+  ...routingErrors,
+  ...eslErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** One catalogue entry. */
