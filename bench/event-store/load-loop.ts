@@ -1,0 +1,77 @@
+// Runs N concurrent writers for a warm-up and then a fixed measured window, counting events per second.
+import { performance } from 'node:perf_hooks';
+
+/** What one measured window produced. */
+export interface Throughput {
+  readonly eventsPerSecond: number;
+  readonly events: number;
+  readonly operations: number;
+  readonly seconds: number;
+  /** Latency of one operation (one append or one INSERT transaction), in milliseconds. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+/**
+ * Calls `op(writer)` in a loop on `writers` concurrent lanes. `op` returns how many events it wrote.
+ * Operations that finish during the warm-up are not counted; neither are those still running at the end
+ * (the window closes when the last lane notices the deadline, and `seconds` is measured to that moment).
+ */
+export async function runWriters(
+  writers: number,
+  warmupMs: number,
+  durationMs: number,
+  op: (writer: number) => Promise<number>,
+): Promise<Throughput> {
+  const t0 = performance.now();
+  const measureFrom = t0 + warmupMs;
+  const measureTo = measureFrom + durationMs;
+  let events = 0;
+  let operations = 0;
+  let lastCounted = measureFrom;
+  const latencies: number[] = [];
+  const lane = async (w: number) => {
+    for (;;) {
+      const started = performance.now();
+      if (started >= measureTo) return;
+      const n = await op(w);
+      const ended = performance.now();
+      if (started >= measureFrom && ended <= measureTo) {
+        events += n;
+        operations++;
+        latencies.push(ended - started);
+        if (ended > lastCounted) lastCounted = ended;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: writers }, (_, w) => lane(w)));
+  const seconds = (lastCounted - measureFrom) / 1000;
+  return summarize(events, operations, seconds, latencies);
+}
+
+/** Times `work()` once; it returns how many events it handled. */
+export async function timeOnce(work: () => Promise<number>): Promise<Throughput> {
+  const t0 = performance.now();
+  const events = await work();
+  const seconds = (performance.now() - t0) / 1000;
+  return summarize(events, 1, seconds, []);
+}
+
+function summarize(events: number, operations: number, seconds: number, latencies: number[]): Throughput {
+  latencies.sort((a, b) => a - b);
+  const pick = (q: number) => (latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!);
+  return {
+    eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : 0,
+    events,
+    operations,
+    seconds: round(seconds, 3),
+    p50Ms: round(pick(0.5), 2),
+    p99Ms: round(pick(0.99), 2),
+  };
+}
+
+/** Rounds to `digits` decimals. */
+export function round(x: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

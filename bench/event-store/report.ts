@@ -1,0 +1,141 @@
+// Turns raw measurements into the results file: figures, ratios and whether each target holds.
+import type { CatchUpResult } from './catch-up.ts';
+import { round, type Throughput } from './load-loop.ts';
+import type { MachineInfo } from './machine.ts';
+import type { PgliteResult } from './pglite.ts';
+import type { BenchSettings } from './settings.ts';
+
+/** Everything measured in one run, before ratios. */
+export interface Measurements {
+  readonly raw: { readonly rows1: Throughput; readonly rows10: Throughput };
+  readonly ledgerline: { readonly append1: Throughput; readonly append10: Throughput };
+  readonly emmett: { readonly append1: Throughput; readonly append10: Throughput };
+  readonly catchUp: CatchUpResult;
+  readonly pglite?: PgliteResult | { readonly error: string };
+}
+
+/** One target and whether this run meets it. */
+export interface TargetCheck {
+  readonly name: string;
+  readonly target: string;
+  readonly actual: number;
+  readonly threshold: number;
+  readonly holds: boolean;
+}
+
+export const CATCH_UP_TARGET = 100_000;
+export const EMMETT_FACTOR_TARGET = 2;
+export const RAW_SHARE_TARGET = 0.6;
+
+/** The JSON written to bench/results/event-store.json. */
+export function buildReport(machine: MachineInfo, s: BenchSettings, m: Measurements, startedAt: Date, seconds: number) {
+  const r = (a: Throughput, b: Throughput) => (b.eventsPerSecond === 0 ? 0 : round(a.eventsPerSecond / b.eventsPerSecond, 3));
+  const ratios = {
+    oursOverEmmett: { append1: r(m.ledgerline.append1, m.emmett.append1), append10: r(m.ledgerline.append10, m.emmett.append10) },
+    oursOverRaw: { append1: r(m.ledgerline.append1, m.raw.rows1), append10: r(m.ledgerline.append10, m.raw.rows10) },
+    catchUpOverTarget: {
+      subscribeToAll: round(m.catchUp.subscribeToAll.eventsPerSecond / CATCH_UP_TARGET, 3),
+      readAll: round(m.catchUp.readAll.eventsPerSecond / CATCH_UP_TARGET, 3),
+    },
+  };
+  const check = (name: string, target: string, actual: number, threshold: number): TargetCheck => ({ name, target, actual, threshold, holds: actual >= threshold });
+  const targets = [
+    check('append 1 event vs Emmett', `>= ${EMMETT_FACTOR_TARGET}x Emmett`, ratios.oursOverEmmett.append1, EMMETT_FACTOR_TARGET),
+    check('append 10 events vs Emmett', `>= ${EMMETT_FACTOR_TARGET}x Emmett`, ratios.oursOverEmmett.append10, EMMETT_FACTOR_TARGET),
+    check('append 1 event vs raw INSERT', `>= ${RAW_SHARE_TARGET * 100}% of raw`, ratios.oursOverRaw.append1, RAW_SHARE_TARGET),
+    check('append 10 events vs raw INSERT', `>= ${RAW_SHARE_TARGET * 100}% of raw`, ratios.oursOverRaw.append10, RAW_SHARE_TARGET),
+    check('catch-up subscribeToAll', `>= ${CATCH_UP_TARGET} events/s`, m.catchUp.subscribeToAll.eventsPerSecond, CATCH_UP_TARGET),
+    check('catch-up readAll', `>= ${CATCH_UP_TARGET} events/s`, m.catchUp.readAll.eventsPerSecond, CATCH_UP_TARGET),
+  ];
+  return {
+    benchmark: 'event-store',
+    startedAt: startedAt.toISOString(),
+    durationSeconds: round(seconds, 1),
+    quick: s.quick,
+    machine,
+    workload: {
+      writers: s.writers,
+      streams: s.streams,
+      warmupMs: s.warmupMs,
+      durationMs: s.durationMs,
+      catchUpEvents: s.catchUpEvents,
+      catchUpEventsPerAppend: s.catchUpEventsPerAppend,
+      expectedRevisions: 'exact per stream (no_stream, then the last nextExpectedRevision); Emmett: 0n, then nextExpectedStreamVersion',
+      rawBaseline: 'one multi-row INSERT per transaction (autocommit) into a bare table with a uuid primary key',
+      isolation: 'each measurement in its own fresh database on the same server',
+    },
+    eventsPerSecond: {
+      rawInsert: { rows1: m.raw.rows1.eventsPerSecond, rows10: m.raw.rows10.eventsPerSecond },
+      ledgerline: { append1: m.ledgerline.append1.eventsPerSecond, append10: m.ledgerline.append10.eventsPerSecond },
+      emmett: { append1: m.emmett.append1.eventsPerSecond, append10: m.emmett.append10.eventsPerSecond },
+      catchUp: {
+        fillWith100EventAppends: m.catchUp.fill.eventsPerSecond,
+        readAll: m.catchUp.readAll.eventsPerSecond,
+        subscribeToAll: m.catchUp.subscribeToAll.eventsPerSecond,
+      },
+      pglite: pgliteFigures(m.pglite),
+    },
+    ratios,
+    targets,
+    allTargetsHold: targets.every((t) => t.holds),
+    details: m,
+  };
+}
+
+export type Report = ReturnType<typeof buildReport>;
+
+/** PGlite's figures in events/s, or why there are none. */
+export type PgliteFigures =
+  | { readonly skipped: true }
+  | { readonly error: string }
+  | { readonly append1: number; readonly append10: number; readonly catchUpEvents: number; readonly readAll: number; readonly subscribeToAll: number };
+
+function pgliteFigures(p: Measurements['pglite']): PgliteFigures {
+  if (p === undefined) return { skipped: true };
+  if ('error' in p) return { error: p.error };
+  return {
+    append1: p.append1.eventsPerSecond,
+    append10: p.append10.eventsPerSecond,
+    catchUpEvents: p.catchUp.readAll.events,
+    readAll: p.catchUp.readAll.eventsPerSecond,
+    subscribeToAll: p.catchUp.subscribeToAll.eventsPerSecond,
+  };
+}
+
+/** The Markdown table the README includes. */
+export function toMarkdown(report: Report): string {
+  const f = (n: number) => n.toLocaleString('en-US');
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  const yes = (b: boolean) => (b ? 'yes' : '**no**');
+  const e = report.eventsPerSecond;
+  const t = report.targets;
+  const mc = report.machine;
+  const lines = [
+    `Measured ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${mc.cpuModel}, ${mc.cores} cores, ${mc.memoryGiB} GiB, ` +
+      `Node ${mc.node}, PostgreSQL ${mc.postgres} on loopback; ${report.workload.writers} concurrent writers over ` +
+      `${f(report.workload.streams)} streams, ${report.workload.durationMs / 1000} s per figure after a ${report.workload.warmupMs / 1000} s warm-up` +
+      (report.quick ? ' (**quick smoke run, not representative**)' : '') + '.',
+    '',
+    '| Shape (events/s) | Raw INSERT | Ledgerline | Emmett 0.42 | Ledgerline ÷ Emmett (target ≥ 2×) | Ledgerline ÷ raw (target ≥ 60 %) |',
+    '|---|---:|---:|---:|---:|---:|',
+    `| 1 event per append | ${f(e.rawInsert.rows1)} | ${f(e.ledgerline.append1)} | ${f(e.emmett.append1)} | ${report.ratios.oursOverEmmett.append1.toFixed(2)}× (${yes(t[0]!.holds)}) | ${pct(report.ratios.oursOverRaw.append1)} (${yes(t[2]!.holds)}) |`,
+    `| 10 events per append | ${f(e.rawInsert.rows10)} | ${f(e.ledgerline.append10)} | ${f(e.emmett.append10)} | ${report.ratios.oursOverEmmett.append10.toFixed(2)}× (${yes(t[1]!.holds)}) | ${pct(report.ratios.oursOverRaw.append10)} (${yes(t[3]!.holds)}) |`,
+    '',
+    `| Catch-up over ${f(report.workload.catchUpEvents)} events | events/s | target ≥ ${f(CATCH_UP_TARGET)}/s |`,
+    '|---|---:|---:|',
+    `| \`subscribeToAll\` from start | ${f(e.catchUp.subscribeToAll)} | ${yes(t[4]!.holds)} |`,
+    `| \`readAll\` from start | ${f(e.catchUp.readAll)} | ${yes(t[5]!.holds)} |`,
+    `| (fill: 100-event appends) | ${f(e.catchUp.fillWith100EventAppends)} | — |`,
+  ];
+  const p = e.pglite;
+  if ('append1' in p) {
+    lines.push(
+      '',
+      `PGlite (embedded, one connection, for information): ${f(p.append1)} events/s with 1-event appends, ${f(p.append10)} with 10-event appends, ` +
+        `catch-up over ${f(p.catchUpEvents)} events ${f(p.subscribeToAll)} events/s (subscribeToAll), ${f(p.readAll)} (readAll).`,
+    );
+  } else if ('error' in p) {
+    lines.push('', `PGlite: not measured (${p.error}).`);
+  }
+  return lines.join('\n') + '\n';
+}

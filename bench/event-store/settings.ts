@@ -1,0 +1,35 @@
+// How long and how large each measurement is. BENCH_QUICK=1 shrinks everything for a smoke run of the harness.
+
+/** Sizes and durations of one benchmark run. */
+export interface BenchSettings {
+  readonly quick: boolean;
+  /** Concurrent writers (each with its own connection where the store allows it). */
+  readonly writers: number;
+  /** Streams the writers spread over; each writer owns `streams / writers` of them, so appends never conflict. */
+  readonly streams: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** Events written before the catch-up read, and read back. */
+  readonly catchUpEvents: number;
+  readonly catchUpEventsPerAppend: number;
+  readonly pgliteWarmupMs: number;
+  readonly pgliteDurationMs: number;
+  readonly pgliteCatchUpEvents: number;
+}
+
+/** The settings `make bench` uses, or the quick ones when BENCH_QUICK=1. */
+export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
+  const quick = env.BENCH_QUICK === '1';
+  return {
+    quick,
+    writers: 8,
+    streams: 1000,
+    warmupMs: quick ? 500 : 2_000,
+    durationMs: quick ? 2_000 : 10_000,
+    catchUpEvents: quick ? 50_000 : 1_000_000,
+    catchUpEventsPerAppend: 100,
+    pgliteWarmupMs: quick ? 300 : 1_000,
+    pgliteDurationMs: quick ? 1_000 : 5_000,
+    pgliteCatchUpEvents: quick ? 10_000 : 100_000,
+  };
+}
