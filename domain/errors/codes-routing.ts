@@ -1,4 +1,12 @@
 import type { ErrorSpec } from './catalogue.ts';
 
 /** Codes routing, wait estimation and metrics raise. */
-export const routingErrors = {} as const satisfies Record<string, ErrorSpec>;
+export const routingErrors = {
+  // --- routing (domain/routing) ---
+  ROUTING_INPUT_INVALID: { status: 500, message: 'The routing view is inconsistent (duplicate ids or invalid settings)' },
+  ROUTING_SEED_REQUIRED: { status: 500, message: 'A seed is required to route a queue that uses the random strategy' },
+  WAIT_ESTIMATE_INPUT_INVALID: { status: 400, message: 'The wait-estimate input is invalid' },
+  QUEUE_EXIT_RULES_INVALID: { status: 400, message: 'The queue exit rules are invalid' },
+  OFFER_OUTCOME_INVALID: { status: 400, message: 'The offer outcome policy is invalid' },
+  // --- end routing ---
+} as const satisfies Record<string, ErrorSpec>;
