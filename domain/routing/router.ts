@@ -1,0 +1,135 @@
+// THE ROUTER: a pure function from a routing view (queues, waiting calls, agents, now, seed) to offers.
+import { LedgerlineError } from '../errors/ledgerline-error.ts';
+import { callerPriority, routingOrder, secondsWaited } from './caller-priority.ts';
+import type { Assignment, RouteInput, RouteOutput, RoutingAgent, RoutingCall, RoutingQueue } from './routing-view.ts';
+import { seededRandom, type SeededRandom } from './seeded-random.ts';
+import { currentRequirements, meetsRequirements, nextRelaxationAt } from './skill-match.ts';
+import { rankAgents } from './strategies.ts';
+
+/** Seconds between agents added by ring-progressively when the queue does not say. */
+export const DEFAULT_RING_PROGRESSIVELY_INTERVAL_SECONDS = 10;
+
+/**
+ * True when the agent may be offered a call at `now`: `ready`, below capacity, past any unavailability delay,
+ * and not ringing for another call. Busy, offered, ringing, talking, wrap_up, not_ready, break_out and
+ * logged_out agents never are.
+ */
+export function isAgentFree(agent: RoutingAgent, now: number, ringing: ReadonlySet<string>): boolean {
+  return (
+    agent.state === 'ready' &&
+    agent.activeCalls < agent.capacity &&
+    !(agent.unavailableUntil !== undefined && agent.unavailableUntil > now) &&
+    !ringing.has(agent.id)
+  );
+}
+
+/** True when the agent is on the call's queue and meets the call's requirements at the current relaxation step. */
+export function isAgentEligible(agent: RoutingAgent, call: RoutingCall, queue: RoutingQueue, now: number): boolean {
+  if (!agent.queues.some((m) => m.queueId === call.queueId)) return false;
+  const { requirements } = currentRequirements(call.relaxation ?? queue.relaxation, secondsWaited(call, now));
+  return meetsRequirements(agent.skills, requirements);
+}
+
+/** How many more agents the call wants now (Infinity: every eligible agent). */
+export function agentsWanted(call: RoutingCall, queue: RoutingQueue, now: number): number {
+  if (queue.strategy === 'ring-all') return Number.POSITIVE_INFINITY;
+  if (!call.offer) return 1;
+  if (queue.strategy !== 'ring-progressively') return 0;
+  const interval = (queue.ringProgressivelyIntervalSeconds ?? DEFAULT_RING_PROGRESSIVELY_INTERVAL_SECONDS) * 1000;
+  const due = 1 + Math.floor(Math.max(0, now - call.offer.startedAt) / interval);
+  return Math.max(0, due - offeredSoFar(call).size);
+}
+
+function offeredSoFar(call: RoutingCall): Set<string> {
+  return new Set([...(call.offer?.ringingAgentIds ?? []), ...(call.offer?.releasedAgentIds ?? [])]);
+}
+
+/**
+ * Decides which waiting calls are offered to which agents now. Callers are served in routing order (queue
+ * priority, then caller priority = base + weight × seconds waited, then longest wait across queues); each caller
+ * takes the agents its queue's strategy ranks first among those free, on the queue and skilled enough at the
+ * current relaxation step. No agent and no call appears in two assignments.
+ */
+export function route(input: RouteInput): RouteOutput {
+  validate(input);
+  const { queues, waitingCalls, agents, now } = input;
+  const queueById = new Map(queues.map((q) => [q.id, q]));
+  const ringing = new Set(waitingCalls.flatMap((c) => c.offer?.ringingAgentIds ?? []));
+  const free = agents.filter((a) => isAgentFree(a, now, ringing));
+  const used = new Set<string>();
+  const assignments: Assignment[] = [];
+  const cursors: Record<string, string> = {};
+  const skipped = waitingCalls.filter((c) => !queueById.has(c.queueId)).map((c) => ({ callId: c.id, reason: `unknown queue ${c.queueId}` }));
+  let rng: SeededRandom | undefined;
+  const random = (): SeededRandom => {
+    if (input.seed === undefined) throw new LedgerlineError('ROUTING_SEED_REQUIRED');
+    return (rng ??= seededRandom(input.seed));
+  };
+  let nextReviewAt: number | undefined;
+  const review = (at: number): void => {
+    if (at > now && (nextReviewAt === undefined || at < nextReviewAt)) nextReviewAt = at;
+  };
+
+  for (const call of routingOrder(queues, waitingCalls, now)) {
+    const q = queueById.get(call.queueId)!;
+    const waited = secondsWaited(call, now);
+    const steps = call.relaxation ?? q.relaxation;
+    const nextStep = nextRelaxationAt(steps, waited);
+    if (nextStep !== undefined) review(call.enqueuedAt + nextStep * 1000);
+    const interval = (q.ringProgressivelyIntervalSeconds ?? DEFAULT_RING_PROGRESSIVELY_INTERVAL_SECONDS) * 1000;
+    if (q.strategy === 'ring-progressively' && call.offer) review(call.offer.startedAt + offeredSoFar(call).size * interval);
+    const wanted = agentsWanted(call, q, now);
+    if (wanted <= 0) continue;
+    const { step, requirements } = currentRequirements(steps, waited);
+    const already = offeredSoFar(call);
+    const candidates = free.filter(
+      (a) => !used.has(a.id) && !already.has(a.id) && a.queues.some((m) => m.queueId === q.id) && meetsRequirements(a.skills, requirements),
+    );
+    if (candidates.length === 0) continue;
+    const ranking = rankAgents(q.strategy, candidates, { queue: q, now, allAgents: agents, random });
+    const chosen = ranking.agents.slice(0, Math.min(wanted, ranking.agents.length));
+    for (const a of chosen) used.add(a.id);
+    if (q.strategy === 'round-robin') cursors[q.id] = chosen[0]!.id;
+    if (q.strategy === 'ring-progressively' && !call.offer) review(now + interval);
+    assignments.push({
+      callId: call.id,
+      queueId: q.id,
+      agentIds: chosen.map((a) => a.id),
+      strategy: q.strategy,
+      kind: call.offer ? 'extend' : 'offer',
+      relaxationStep: step,
+      reason: `${ranking.reason}; caller priority ${round2(callerPriority(call, q, now))} after ${Math.round(waited)} s${
+        step >= 0 ? `, relaxation step ${step}${requirements.length === 0 ? ' (anyone on the queue)' : ''}` : ''
+      }`,
+    });
+  }
+  for (const a of agents) if (a.state === 'ready' && a.unavailableUntil !== undefined) review(a.unavailableUntil);
+
+  return { assignments, roundRobinCursors: cursors, skipped, ...(nextReviewAt === undefined ? {} : { nextReviewAt }) };
+}
+
+function validate(input: RouteInput): void {
+  const dup = (ids: readonly string[]): string | undefined => {
+    const seen = new Set<string>();
+    return ids.find((id) => seen.size === seen.add(id).size);
+  };
+  const d =
+    dup(input.queues.map((q) => q.id)) ?? dup(input.waitingCalls.map((c) => c.id)) ?? dup(input.agents.map((a) => a.id));
+  if (d !== undefined) throw new LedgerlineError('ROUTING_INPUT_INVALID', `Duplicate id in the routing view: ${d}`, { id: d });
+  for (const q of input.queues) {
+    const iv = q.ringProgressivelyIntervalSeconds;
+    if (iv !== undefined && !(iv > 0)) {
+      throw new LedgerlineError('ROUTING_INPUT_INVALID', `Queue ${q.id}: ring-progressively interval must be positive`, { queueId: q.id, interval: iv });
+    }
+  }
+  if (input.seed === undefined) {
+    const randomQueues = new Set(input.queues.filter((q) => q.strategy === 'random').map((q) => q.id));
+    if (input.waitingCalls.some((c) => randomQueues.has(c.queueId))) {
+      throw new LedgerlineError('ROUTING_SEED_REQUIRED', undefined, { queueIds: [...randomQueues] });
+    }
+  }
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
