@@ -1,4 +1,58 @@
 import type { ErrorSpec } from './catalogue.ts';
 
-/** Codes the call decider raises. */
-export const callErrors = {} as const satisfies Record<string, ErrorSpec>;
+/**
+ * Codes the call decider raises, plus the event-registry codes (the registry lives in domain/events, owned with calls).
+ * A command that does not apply to the call's state always throws one of these: the decider never ignores a command
+ * and never returns an empty list. A duplicate of an already-applied intent gets a specific code (CALL_ALREADY_…),
+ * so callers can recognise it; retries of the same commandId are deduplicated by event ids, not here.
+ */
+export const callErrors = {
+  CALL_NOT_FOUND: { status: 404, message: 'No such call' },
+  CALL_ALREADY_EXISTS: { status: 409, message: 'The call already exists' },
+  CALL_ALREADY_ENDED: { status: 409, message: 'The call has ended' },
+  CALL_NOT_ENDED: { status: 409, message: 'The call has not ended yet' },
+  CALL_ALREADY_DISPOSITIONED: { status: 409, message: 'The call already has a disposition' },
+  CALL_NOT_HANDLED: { status: 409, message: 'The call was not handled by this agent' },
+  CALL_INVALID_TRANSITION: { status: 409, message: 'The command does not apply to the call in its current state' },
+  CALL_NOT_IN_IVR: { status: 409, message: 'The call is not in an IVR' },
+  CALL_ALREADY_IN_IVR: { status: 409, message: 'The call is already in an IVR' },
+  CALL_NOT_QUEUED: { status: 409, message: 'The call is not waiting in a queue' },
+  CALL_ALREADY_QUEUED: { status: 409, message: 'The call is already in a queue' },
+  CALL_NOT_WAITING: { status: 409, message: 'The call is not waiting (IVR, queue or offer), so it cannot be abandoned' },
+  CALL_PRIORITY_UNCHANGED: { status: 409, message: 'The call already has this priority' },
+  CALLER_ALREADY_IDENTIFIED: { status: 409, message: 'The caller is already identified as this customer and tier' },
+  CALL_NOT_OFFERED: { status: 409, message: 'The call has no open offer' },
+  CALL_ALREADY_OFFERED: { status: 409, message: 'The call already has an open offer' },
+  OFFER_MISMATCH: { status: 409, message: 'The offer id does not match the open offer' },
+  AGENT_LEG_NOT_ANSWERED: { status: 409, message: 'The agent leg has not answered' },
+  AGENT_LEG_ALREADY_ANSWERED: { status: 409, message: 'The agent leg already answered' },
+  AGENT_LEG_ALREADY_RINGING: { status: 409, message: 'The agent leg is already ringing' },
+  CALL_NO_AGENT: { status: 409, message: 'The call has no agent to connect to' },
+  CALL_NOT_CONNECTED: { status: 409, message: 'The call is not connected to an agent' },
+  CALL_ALREADY_CONNECTED: { status: 409, message: 'The call is already connected' },
+  CALL_ALREADY_HELD: { status: 409, message: 'The call is already on hold' },
+  CALL_NOT_HELD: { status: 409, message: 'The call is not on hold' },
+  CALL_TRANSFER_TO_SELF: { status: 400, message: 'A call cannot be transferred or consulted to the agent handling it' },
+  CONSULT_ALREADY_ACTIVE: { status: 409, message: 'A consultation is already in progress' },
+  CONSULT_NOT_ACTIVE: { status: 409, message: 'No consultation is in progress' },
+  CONSULT_MISMATCH: { status: 409, message: 'The consult id does not match the consultation in progress' },
+  CONFERENCE_PARTY_ALREADY_PRESENT: { status: 409, message: 'The party is already on the call' },
+  CONFERENCE_PARTY_NOT_FOUND: { status: 404, message: 'No such party on the call' },
+  SUPERVISOR_ALREADY_PRESENT: { status: 409, message: 'The supervisor is already on the call' },
+  SUPERVISOR_NOT_PRESENT: { status: 404, message: 'The supervisor is not on the call' },
+  RECORDING_ALREADY_ACTIVE: { status: 409, message: 'The call is already being recorded' },
+  RECORDING_NOT_ACTIVE: { status: 409, message: 'The call is not being recorded' },
+  RECORDING_ALREADY_PAUSED: { status: 409, message: 'The recording is already paused' },
+  RECORDING_NOT_PAUSED: { status: 409, message: 'The recording is not paused' },
+  CALLBACK_ALREADY_REQUESTED: { status: 409, message: 'A callback is already requested for this call' },
+  CALLBACK_NOT_REQUESTED: { status: 409, message: 'No callback was requested' },
+  CALLBACK_ALREADY_SCHEDULED: { status: 409, message: 'The callback is already scheduled' },
+  CALLBACK_NOT_PENDING: { status: 409, message: 'No scheduled callback is waiting for an attempt' },
+  CALLBACK_NOT_DIALING: { status: 409, message: 'No callback attempt is in progress' },
+  CALLBACK_ATTEMPT_MISMATCH: { status: 409, message: 'The attempt id does not match the callback attempt in progress' },
+  CALLBACK_PENDING: { status: 409, message: 'The caller left for a callback; end or abandon does not apply (cancel or fail the callback)' },
+  CALLBACK_NOT_DUE: { status: 409, message: 'The callback is scheduled for later' },
+  EVENT_TYPE_UNKNOWN: { status: 400, message: 'No event definition has this type' },
+  EVENT_VERSION_UNSUPPORTED: { status: 400, message: 'The stored schema version is newer than this build knows, or not a positive integer' },
+  EVENT_DATA_INVALID: { status: 400, message: 'The event data does not match its schema' },
+} as const satisfies Record<string, ErrorSpec>;
