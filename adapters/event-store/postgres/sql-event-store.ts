@@ -1,0 +1,566 @@
+/**
+ * The EventStore over PostgreSQL (pg Pool) or PGlite, through kysely. Schema and the append function:
+ * ./migrations/0001-event-store-schema.ts.
+ *
+ * Why transaction ids order the log: a `bigserial` is taken at insert and becomes visible at commit, so
+ * sequence numbers appear out of order under concurrent writers and a `seq > last` reader silently skips the
+ * row that commits late. Each row is therefore stamped with its writer's transaction id (xid8) and readers only
+ * look at rows whose transaction id is below the oldest transaction still running
+ * (`pg_snapshot_xmin(pg_current_snapshot())`): everything below that bound has committed or aborted, so the
+ * pair (tx_id, global_seq) is a checkpoint nothing can later slip behind. Position = { commit: tx_id,
+ * prepare: global_seq }. The price: a long transaction anywhere on the server holds readers back, so every
+ * pooled connection gets a statement timeout and an idle-in-transaction timeout (see open-postgres.ts).
+ * (Serialising all writers behind one lock would also be correct, but caps write throughput.)
+ *
+ * Subscriptions poll (no NOTIFY: inside an appending transaction it serialises every commit), sleeping a short
+ * idle interval only when a batch came back short, and wake early when this same store instance appends.
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { InvalidEventStoreInputError, StreamDeletedError, StreamNotFoundError, WrongExpectedVersionError } from '../errors.ts';
+import { contentHashOfCanonical, verifyChainLinks, type ChainedEvent } from '../hash-chain.ts';
+import type {
+  AppendOptions,
+  AppendResult,
+  ChainReport,
+  DeleteResult,
+  EventData,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamMetadata,
+  StreamMetadataResult,
+  StreamSubscription,
+  SubscribeToAllOptions,
+  SubscribeToStreamOptions,
+} from '../port.ts';
+import {
+  validateEvents,
+  validateExpectedRevision,
+  validateMaxCount,
+  validatePosition,
+  validateReadRevision,
+  validateStreamMetadata,
+  validateStreamName,
+} from '../validation.ts';
+import { migrateEventStore } from './migrations/index.ts';
+import { PollingSubscription } from './polling-subscription.ts';
+
+/** Tuning and test hooks shared by the PostgreSQL and PGlite stores. */
+export interface SqlEventStoreOptions {
+  /** How long an idle subscription sleeps between polls, in ms (default 20). */
+  readonly pollIntervalMs?: number;
+  /** Rows per read query (default 2,000). */
+  readonly batchSize?: number;
+  /**
+   * Test hook: when set, each append runs in an explicit transaction that sleeps this many ms (`pg_sleep`) after
+   * writing and before committing, so tests can make commits land out of order. Never set in production.
+   */
+  readonly commitDelayMs?: () => number;
+}
+
+// The database as this module sees it: raw SQL only, so no table typing is needed.
+type Db = Kysely<unknown>;
+
+interface EventRow {
+  tx: string;
+  seq: string;
+  stream_id: string;
+  revision: string;
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  created: Date | string;
+  prev_hash: string;
+  hash: string;
+}
+
+interface StreamRow {
+  last_revision: string;
+  deleted: boolean;
+  tombstoned: boolean;
+  metadata_revision: string;
+  max_age: string | null;
+  max_count: string | null;
+  truncate_before: string | null;
+  custom_metadata: Record<string, unknown> | null;
+}
+
+const EVENT_COLUMNS = sql.raw(
+  `e.tx_id::text AS tx, e.global_seq::text AS seq, e.stream_id, e.revision::text AS revision, e.event_id::text AS event_id,
+   e.event_type, e.data, e.metadata, e.created, e.prev_hash, e.hash`,
+);
+const VISIBLE = sql.raw('e.tx_id < pg_snapshot_xmin(pg_current_snapshot())');
+const STREAM_LOCK_CLASS = 1819047936;
+
+/** Runs the migrations on `db`, then returns the store; `close()` destroys `db`. */
+export async function openSqlEventStore(db: Db, options: SqlEventStoreOptions = {}): Promise<EventStore> {
+  await migrateEventStore(db);
+  return new SqlEventStore(db, options);
+}
+
+class SqlEventStore implements EventStore {
+  readonly #db: Db;
+  readonly #pollIntervalMs: number;
+  readonly #batchSize: number;
+  readonly #commitDelayMs: (() => number) | undefined;
+  readonly #wakers = new Set<() => void>();
+  readonly #subscriptions = new Set<PollingSubscription>();
+  #closed = false;
+
+  constructor(db: Db, options: SqlEventStoreOptions) {
+    this.#db = db;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 20;
+    this.#batchSize = options.batchSize ?? 2000;
+    this.#commitDelayMs = options.commitDelayMs;
+  }
+
+  async appendToStream(stream: string, events: EventData | readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.#assertOpen();
+    validateStreamName(stream);
+    const expected = validateExpectedRevision(options.expectedRevision);
+    const valid = validateEvents(stream, events);
+    const ids: string[] = [];
+    const types: string[] = [];
+    const data: string[] = [];
+    const metadata: string[] = [];
+    const content: string[] = [];
+    for (const e of valid) {
+      ids.push(e.id);
+      types.push(e.type);
+      data.push(e.dataJson);
+      metadata.push(e.metadataJson);
+      content.push(contentHashOfCanonical(e.id, e.type, e.dataJson, e.metadataJson));
+    }
+    const kind = typeof expected === 'bigint' ? 'revision' : expected;
+    const revision = typeof expected === 'bigint' ? expected.toString() : null;
+    const call = sql<AppendRow>`SELECT * FROM ll_append(${stream}, ${kind}, ${revision}::bigint, ${ids}::uuid[], ${types}::text[], ${data}::text[], ${metadata}::text[], ${content}::text[])`;
+    let row: AppendRow | undefined;
+    try {
+      const delay = this.#commitDelayMs?.() ?? 0;
+      if (delay > 0) {
+        row = await this.#db.transaction().execute(async (trx) => {
+          const r = (await call.execute(trx)).rows[0];
+          await sql`SELECT pg_sleep(${delay / 1000})`.execute(trx);
+          return r;
+        });
+      } else {
+        row = (await call.execute(this.#db)).rows[0];
+      }
+    } catch (err) {
+      if (isUniqueViolation(err, 'll_events_stream_event_id')) {
+        throw new WrongExpectedVersionError(stream, expected, await this.#actualRevision(stream));
+      }
+      throw err;
+    }
+    if (!row) throw new Error('ll_append returned no row');
+    switch (row.o_outcome) {
+      case 'deleted':
+        throw new StreamDeletedError(stream);
+      case 'wrong_version':
+      case 'conflict':
+        throw new WrongExpectedVersionError(stream, expected, row.o_actual === 'no_stream' || row.o_actual === null ? 'no_stream' : BigInt(row.o_actual));
+    }
+    if (row.o_outcome === 'ok') this.#wake();
+    return {
+      success: true,
+      nextExpectedRevision: BigInt(row.o_next_revision!),
+      position: { commit: BigInt(row.o_tx!), prepare: BigInt(row.o_seq!) },
+    };
+  }
+
+  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    this.#assertOpen();
+    validateStreamName(stream);
+    const backwards = validateDirection(options.direction);
+    const from = validateReadRevision(options.fromRevision, backwards ? 'end' : 'start');
+    let remaining = validateMaxCount(options.maxCount);
+    const s = await this.#streamRow(stream);
+    if (s?.tombstoned) throw new StreamDeletedError(stream);
+    if (!s || BigInt(s.last_revision) < 0n || s.deleted) throw new StreamNotFoundError(stream);
+    const last = BigInt(s.last_revision);
+    let lowest = 0n;
+    if (s.truncate_before !== null) lowest = max(lowest, BigInt(s.truncate_before));
+    if (s.max_count !== null) lowest = max(lowest, last - BigInt(s.max_count) + 1n);
+    const maxAge = s.max_age === null ? null : Number(s.max_age);
+    const ageFilter = maxAge === null ? sql`` : sql`AND e.created >= now() - make_interval(secs => ${maxAge})`;
+    let cursor: bigint;
+    if (backwards) cursor = from === 'end' ? last : from === 'start' ? 0n : min(from, last);
+    else cursor = from === 'start' ? lowest : from === 'end' ? last + 1n : max(from, lowest);
+    while (remaining > 0) {
+      const limit = Math.min(this.#batchSize, remaining);
+      const rows = backwards
+        ? await this.#rows(sql`SELECT ${EVENT_COLUMNS} FROM ll_events e
+            WHERE e.stream_id = ${stream} AND e.revision <= ${cursor.toString()}::bigint AND e.revision >= ${lowest.toString()}::bigint ${ageFilter}
+            ORDER BY e.revision DESC LIMIT ${limit}`)
+        : await this.#rows(sql`SELECT ${EVENT_COLUMNS} FROM ll_events e
+            WHERE e.stream_id = ${stream} AND e.revision >= ${cursor.toString()}::bigint ${ageFilter}
+            ORDER BY e.revision LIMIT ${limit}`);
+      for (const r of rows) yield toRecorded(r);
+      remaining -= rows.length;
+      if (rows.length < limit) return;
+      const lastRevision = BigInt(rows[rows.length - 1]!.revision);
+      cursor = backwards ? lastRevision - 1n : lastRevision + 1n;
+      if (backwards && cursor < lowest) return;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    this.#assertOpen();
+    const backwards = validateDirection(options.direction);
+    const from = validatePosition(options.fromPosition, backwards ? 'end' : 'start');
+    let remaining = validateMaxCount(options.maxCount);
+    // Nothing lies before the start or after the end.
+    if ((backwards && from === 'start') || (!backwards && from === 'end')) return;
+    let cursor: Position | undefined = typeof from === 'object' ? from : undefined;
+    let inclusive = cursor !== undefined;
+    while (remaining > 0) {
+      const limit = Math.min(this.#batchSize, remaining);
+      const op = sql.raw(backwards ? (inclusive ? '<=' : '<') : inclusive ? '>=' : '>');
+      const bound = cursor ? sql`AND (e.tx_id, e.global_seq) ${op} (${cursor.commit.toString()}::xid8, ${cursor.prepare.toString()}::bigint)` : sql``;
+      const order = sql.raw(backwards ? 'e.tx_id DESC, e.global_seq DESC' : 'e.tx_id, e.global_seq');
+      const rows = await this.#rows(sql`SELECT ${EVENT_COLUMNS} FROM ll_events e WHERE ${VISIBLE} ${bound} ORDER BY ${order} LIMIT ${limit}`);
+      for (const r of rows) yield toRecorded(r);
+      remaining -= rows.length;
+      if (rows.length < limit) return;
+      const lastRow = rows[rows.length - 1]!;
+      cursor = { commit: BigInt(lastRow.tx), prepare: BigInt(lastRow.seq) };
+      inclusive = false;
+    }
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): StreamSubscription {
+    this.#assertOpen();
+    const from = validatePosition(options.fromPosition, 'start');
+    const streamPrefixes = validatePrefixes(options.filter?.streamNamePrefixes, 'streamNamePrefixes');
+    const typePrefixes = validatePrefixes(options.filter?.eventTypePrefixes, 'eventTypePrefixes');
+    const filtered = streamPrefixes !== undefined || typePrefixes !== undefined;
+    const onCheckpoint = options.onCheckpoint;
+    let cursor: Position | undefined = typeof from === 'object' ? from : undefined;
+    let resolveEnd = from === 'end';
+    const match = sql.join(
+      [
+        streamPrefixes ? sql`s.stream_id LIKE ANY(${streamPrefixes.map(likePrefix)}::text[])` : sql`true`,
+        typePrefixes ? sql`s.event_type LIKE ANY(${typePrefixes.map(likePrefix)}::text[])` : sql`true`,
+      ],
+      sql` AND `,
+    );
+    const poll = async () => {
+      if (resolveEnd) {
+        cursor = await this.headPosition();
+        resolveEnd = false;
+      }
+      const bound = cursor ? sql`AND (e.tx_id, e.global_seq) > (${cursor.commit.toString()}::xid8, ${cursor.prepare.toString()}::bigint)` : sql``;
+      const limit = this.#batchSize;
+      let rows: (EventRow | ScanRow)[];
+      if (!filtered) {
+        rows = await this.#rows(sql`SELECT ${EVENT_COLUMNS} FROM ll_events e WHERE ${VISIBLE} ${bound} ORDER BY e.tx_id, e.global_seq LIMIT ${limit}`);
+      } else {
+        // Scan positions (index only), fetch full rows for matches only; non-matching rows still move the checkpoint.
+        rows = await this.#rows<EventRow | ScanRow>(sql`
+          WITH s AS MATERIALIZED (
+            SELECT e.tx_id, e.global_seq, e.stream_id, e.event_type FROM ll_events e
+            WHERE ${VISIBLE} ${bound} ORDER BY e.tx_id, e.global_seq LIMIT ${limit})
+          SELECT s.tx_id::text AS tx, s.global_seq::text AS seq, (${match}) AS matched,
+                 e.stream_id, e.revision::text AS revision, e.event_id::text AS event_id, e.event_type, e.data, e.metadata,
+                 e.created, e.prev_hash, e.hash
+          FROM s LEFT JOIN ll_events e ON (${match}) AND e.tx_id = s.tx_id AND e.global_seq = s.global_seq
+          ORDER BY s.tx_id, s.global_seq`);
+      }
+      const events: RecordedEvent[] = [];
+      for (const r of rows) if (!filtered || (r as ScanRow).matched) events.push(toRecorded(r as EventRow));
+      const lastRow = rows[rows.length - 1];
+      let checkpoint: Position | undefined;
+      if (lastRow) {
+        checkpoint = { commit: BigInt(lastRow.tx), prepare: BigInt(lastRow.seq) };
+        cursor = checkpoint;
+      }
+      return { events, full: rows.length >= limit, checkpoint };
+    };
+    return this.#subscribe(poll, onCheckpoint);
+  }
+
+  subscribeToStream(stream: string, options: SubscribeToStreamOptions = {}): StreamSubscription {
+    this.#assertOpen();
+    validateStreamName(stream);
+    const from = validateReadRevision(options.fromRevision, 'start');
+    let after: bigint | undefined = typeof from === 'bigint' ? from : from === 'start' ? -1n : undefined;
+    const poll = async () => {
+      if (after === undefined) {
+        const s = await this.#streamRow(stream);
+        after = s ? BigInt(s.last_revision) : -1n;
+      }
+      const limit = this.#batchSize;
+      const rows = await this.#rows<EventRow & { tombstoned: boolean | null }>(sql`
+        SELECT s.tombstoned, ${EVENT_COLUMNS}
+        FROM (SELECT 1) AS one
+        LEFT JOIN ll_streams s ON s.stream_id = ${stream}
+        LEFT JOIN LATERAL (
+          SELECT * FROM ll_events x WHERE x.stream_id = ${stream} AND x.revision > ${after.toString()}::bigint ORDER BY x.revision LIMIT ${limit}
+        ) e ON true
+        ORDER BY e.revision`);
+      const events: RecordedEvent[] = [];
+      for (const r of rows) if (r.revision !== null) events.push(toRecorded(r));
+      if (events.length === 0 && rows[0]?.tombstoned) throw new StreamDeletedError(stream);
+      if (events.length > 0) after = events[events.length - 1]!.revision;
+      return { events, full: events.length >= limit, checkpoint: undefined };
+    };
+    return this.#subscribe(poll, undefined);
+  }
+
+  async setStreamMetadata(stream: string, metadata: StreamMetadata, options: AppendOptions = {}): Promise<AppendResult> {
+    this.#assertOpen();
+    validateStreamName(stream);
+    const expected = validateExpectedRevision(options.expectedRevision);
+    const m = validateStreamMetadata(stream, metadata);
+    const { maxAge, maxCount, truncateBefore, ...custom } = m;
+    const next = await this.#db.transaction().execute(async (trx) => {
+      await lockStream(trx, stream);
+      const s = await this.#streamRow(stream, trx);
+      if (s?.tombstoned) throw new StreamDeletedError(stream);
+      const current = s ? BigInt(s.metadata_revision) : -1n;
+      if (!expectationHolds(expected, current)) throw new WrongExpectedVersionError(stream, expected, current < 0n ? 'no_stream' : current);
+      const customJson = Object.keys(custom).length > 0 ? JSON.stringify(custom) : null;
+      const values = sql`${numOrNull(maxAge)}::bigint, ${numOrNull(maxCount)}::bigint, ${truncateBefore === undefined ? null : truncateBefore.toString()}::bigint, ${customJson}::jsonb`;
+      await sql`
+        INSERT INTO ll_streams AS s (stream_id, metadata_revision, max_age, max_count, truncate_before, custom_metadata)
+        VALUES (${stream}, 0, ${values})
+        ON CONFLICT (stream_id) DO UPDATE SET metadata_revision = s.metadata_revision + 1, max_age = EXCLUDED.max_age,
+          max_count = EXCLUDED.max_count, truncate_before = EXCLUDED.truncate_before, custom_metadata = EXCLUDED.custom_metadata`.execute(trx);
+      return current + 1n;
+    });
+    return { success: true, nextExpectedRevision: next, position: (await this.headPosition()) ?? { commit: 0n, prepare: 0n } };
+  }
+
+  async getStreamMetadata(stream: string): Promise<StreamMetadataResult> {
+    this.#assertOpen();
+    validateStreamName(stream);
+    const s = await this.#streamRow(stream);
+    if (s?.tombstoned) throw new StreamDeletedError(stream);
+    if (!s || BigInt(s.metadata_revision) < 0n) return { streamName: stream };
+    const metadata: StreamMetadata = { ...(s.custom_metadata ?? {}) };
+    if (s.max_age !== null) metadata.maxAge = Number(s.max_age);
+    if (s.max_count !== null) metadata.maxCount = Number(s.max_count);
+    if (s.truncate_before !== null) metadata.truncateBefore = BigInt(s.truncate_before);
+    return { streamName: stream, metadata, metastreamRevision: BigInt(s.metadata_revision) };
+  }
+
+  async deleteStream(stream: string, options: AppendOptions = {}): Promise<DeleteResult> {
+    return this.#delete(stream, options, false);
+  }
+
+  async tombstoneStream(stream: string, options: AppendOptions = {}): Promise<DeleteResult> {
+    return this.#delete(stream, options, true);
+  }
+
+  async verifyChain(options: { stream?: string } = {}): Promise<ChainReport> {
+    this.#assertOpen();
+    if (options.stream !== undefined) validateStreamName(options.stream);
+    const only = options.stream;
+    const db = this.#db;
+    const batch = this.#batchSize;
+    async function* rows(): AsyncIterable<ChainedEvent> {
+      let after: [string, bigint] = ['', -1n];
+      for (;;) {
+        const filter = only === undefined ? sql`` : sql`AND e.stream_id = ${only}`;
+        const { rows: page } = await sql<EventRow & { head: string | null }>`
+          SELECT ${EVENT_COLUMNS}, s.last_revision::text AS head
+          FROM ll_events e LEFT JOIN ll_streams s ON s.stream_id = e.stream_id
+          WHERE (e.stream_id, e.revision) > (${after[0]}, ${after[1].toString()}::bigint) ${filter}
+          ORDER BY e.stream_id, e.revision LIMIT ${batch}`.execute(db);
+        for (const r of page) {
+          const e = toRecorded(r);
+          yield { ...e, streamHead: r.head === null ? undefined : BigInt(r.head) };
+        }
+        if (page.length < batch) return;
+        const last = page[page.length - 1]!;
+        after = [last.stream_id, BigInt(last.revision)];
+      }
+    }
+    const report = await verifyChainLinks(rows());
+    if (!report.ok) return report;
+    // A stream whose head says it has events but none are stored.
+    const filter = only === undefined ? sql`` : sql`AND s.stream_id = ${only}`;
+    const { rows: empty } = await sql<{ stream_id: string; last_revision: string }>`
+      SELECT s.stream_id, s.last_revision::text AS last_revision FROM ll_streams s
+      WHERE s.last_revision >= 0 ${filter} AND NOT EXISTS (SELECT 1 FROM ll_events e WHERE e.stream_id = s.stream_id)
+      ORDER BY s.stream_id LIMIT 1`.execute(db);
+    const gone = empty[0];
+    if (gone) {
+      return {
+        ok: false,
+        streams: report.streams + 1,
+        events: report.events,
+        streamId: gone.stream_id,
+        revision: 0n,
+        problem: 'missing_revision',
+        detail: `stream head is revision ${gone.last_revision} but no events are stored`,
+      };
+    }
+    return report;
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    this.#assertOpen();
+    const rows = await this.#rows<{ tx: string; seq: string }>(
+      sql`SELECT e.tx_id::text AS tx, e.global_seq::text AS seq FROM ll_events e WHERE ${VISIBLE} ORDER BY e.tx_id DESC, e.global_seq DESC LIMIT 1`,
+    );
+    const r = rows[0];
+    return r ? { commit: BigInt(r.tx), prepare: BigInt(r.seq) } : undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#subscriptions].map((s) => s.unsubscribe()));
+    await this.#db.destroy();
+  }
+
+  async #delete(stream: string, options: AppendOptions, hard: boolean): Promise<DeleteResult> {
+    this.#assertOpen();
+    validateStreamName(stream);
+    const expected = validateExpectedRevision(options.expectedRevision);
+    await this.#db.transaction().execute(async (trx) => {
+      await lockStream(trx, stream);
+      const s = await this.#streamRow(stream, trx);
+      if (s?.tombstoned) throw new StreamDeletedError(stream);
+      const last = s ? BigInt(s.last_revision) : -1n;
+      const exists = last >= 0n && !s?.deleted;
+      const holds =
+        expected === 'any' ||
+        (expected === 'no_stream' && !exists) ||
+        (expected === 'stream_exists' && exists) ||
+        (typeof expected === 'bigint' && last >= 0n && expected === last);
+      if (!holds) throw new WrongExpectedVersionError(stream, expected, exists ? last : 'no_stream');
+      if (hard) {
+        await sql`INSERT INTO ll_streams AS s (stream_id, tombstoned) VALUES (${stream}, true)
+                  ON CONFLICT (stream_id) DO UPDATE SET tombstoned = true`.execute(trx);
+      } else if (s && last >= 0n) {
+        // As EventStoreDB: a soft delete sets truncateBefore past the last event; later writes continue the revisions.
+        await sql`UPDATE ll_streams SET deleted = true, truncate_before = ${(last + 1n).toString()}::bigint,
+                  metadata_revision = metadata_revision + 1 WHERE stream_id = ${stream}`.execute(trx);
+      }
+    });
+    return { position: await this.headPosition() };
+  }
+
+  #subscribe(
+    poll: () => Promise<{ events: RecordedEvent[]; full: boolean; checkpoint: Position | undefined }>,
+    onCheckpoint: SubscribeToAllOptions['onCheckpoint'],
+  ): StreamSubscription {
+    const sub: PollingSubscription = new PollingSubscription({
+      poll,
+      onCheckpoint,
+      idleMs: this.#pollIntervalMs,
+      wakers: this.#wakers,
+      onEnd: () => this.#subscriptions.delete(sub),
+    });
+    this.#subscriptions.add(sub);
+    return sub;
+  }
+
+  #wake(): void {
+    for (const wake of this.#wakers) wake();
+  }
+
+  async #rows<R = EventRow>(query: RawBuilder<unknown>): Promise<R[]> {
+    return (await (query as RawBuilder<R>).execute(this.#db)).rows;
+  }
+
+  async #streamRow(stream: string, db: Db = this.#db): Promise<StreamRow | undefined> {
+    const { rows } = await sql<StreamRow>`
+      SELECT last_revision::text AS last_revision, deleted, tombstoned, metadata_revision::text AS metadata_revision,
+             max_age::text AS max_age, max_count::text AS max_count, truncate_before::text AS truncate_before, custom_metadata
+      FROM ll_streams WHERE stream_id = ${stream}`.execute(db);
+    return rows[0];
+  }
+
+  async #actualRevision(stream: string): Promise<bigint | 'no_stream'> {
+    const s = await this.#streamRow(stream);
+    return s && BigInt(s.last_revision) >= 0n && !s.deleted ? BigInt(s.last_revision) : 'no_stream';
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('The event store is closed');
+  }
+}
+
+interface AppendRow {
+  o_outcome: 'ok' | 'idempotent' | 'wrong_version' | 'conflict' | 'deleted';
+  o_next_revision: string | number | null;
+  o_tx: string | null;
+  o_seq: string | number | null;
+  o_actual: string | null;
+}
+
+interface ScanRow {
+  tx: string;
+  seq: string;
+  matched: boolean;
+}
+
+async function lockStream(db: Db, stream: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext(${stream}))`.execute(db);
+}
+
+function expectationHolds(expected: ExpectedRevision, current: bigint): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return current < 0n;
+  if (expected === 'stream_exists') return current >= 0n;
+  return expected === current;
+}
+
+function toRecorded(r: EventRow): RecordedEvent {
+  return {
+    id: r.event_id,
+    type: r.event_type,
+    data: r.data,
+    metadata: r.metadata,
+    streamId: r.stream_id,
+    revision: BigInt(r.revision),
+    position: { commit: BigInt(r.tx), prepare: BigInt(r.seq) },
+    created: r.created instanceof Date ? r.created : new Date(r.created),
+    chain: { prev: r.prev_hash, hash: r.hash },
+  };
+}
+
+function validateDirection(direction: unknown): boolean {
+  if (direction === undefined || direction === 'forwards') return false;
+  if (direction === 'backwards') return true;
+  throw new InvalidEventStoreInputError('INVALID_REVISION', `Invalid direction ${String(direction)}: use 'forwards' or 'backwards'`);
+}
+
+function validatePrefixes(prefixes: unknown, name: string): string[] | undefined {
+  if (prefixes === undefined) return undefined;
+  if (Array.isArray(prefixes) && prefixes.length === 0) return undefined;
+  if (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== 'string')) {
+    throw new InvalidEventStoreInputError('INVALID_STREAM_NAME', `Subscription filter ${name} must be an array of strings`);
+  }
+  return prefixes as string[];
+}
+
+function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string } | null;
+  return e?.code === '23505' && (e.constraint === constraint || (e.message ?? '').includes(constraint));
+}
+
+function numOrNull(n: number | undefined): string | null {
+  return n === undefined ? null : String(n);
+}
+
+function max(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
+
+function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
