@@ -23,7 +23,6 @@ export const agentQueueErrors = {
   IVR_FLOW_COMMAND_INVALID: { status: 400, message: 'The IVR flow command does not match its schema' },
   IVR_FLOW_NOT_FOUND: { status: 404, message: 'No such IVR flow' },
   IVR_FLOW_NO_DRAFT: { status: 409, message: 'The IVR flow has no draft to publish' },
-  IVR_FLOW_INVALID: { status: 422, message: 'The IVR flow does not validate' },
   IVR_FLOW_RETIRED: { status: 409, message: 'The IVR flow is retired' },
   IVR_FLOW_NOT_PUBLISHED: { status: 409, message: 'The IVR flow has no published version' },
 } as const satisfies Record<string, ErrorSpec>;
