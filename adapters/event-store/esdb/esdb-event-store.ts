@@ -1,0 +1,452 @@
+/**
+ * The EventStoreDB adapter: the port mapped thinly onto `@eventstore/db-client` 6. What it adds on top of the
+ * client: our deterministic event ids (the client would invent random ones), the per-stream hash chain carried in
+ * each event's metadata under `$chain` (stripped on the way out), exact expected revisions for 'any' and
+ * 'stream_exists' so the chain stays correct under concurrency, subscriptions that re-subscribe after a drop,
+ * the shared input validation, and errors mapped to Ledgerline's coded ones.
+ */
+import { EventStoreDBClient, eventTypeFilter, excludeSystemEvents, jsonEvent, streamNameFilter } from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, AppendExpectedRevision, Filter, JSONType, ResolvedEvent, StreamingRead } from '@eventstore/db-client';
+import { InvalidEventStoreInputError, WrongExpectedVersionError } from '../errors.ts';
+import { GENESIS_HASH, verifyChainLinks, type ChainedEvent } from '../hash-chain.ts';
+import type {
+  AppendOptions,
+  AppendResult,
+  ChainReport,
+  DeleteResult,
+  EventData,
+  EventStore,
+  ExpectedRevision,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamMetadata,
+  StreamMetadataResult,
+  StreamSubscription,
+  SubscribeToAllOptions,
+  SubscribeToStreamOptions,
+  SubscriptionFilter,
+} from '../port.ts';
+import {
+  validateEvents,
+  validateExpectedRevision,
+  validateMaxCount,
+  validatePosition,
+  validateReadRevision,
+  validateStreamMetadata,
+  validateStreamName,
+  type ValidatedEvent,
+} from '../validation.ts';
+import {
+  buildChainedEvents,
+  CHAIN_KEY,
+  fromEsdbPosition,
+  fromEsdbResolved,
+  fromEsdbStreamMetadata,
+  mapEsdbError,
+  toEsdbDeleteRevision,
+  toEsdbExpectedRevision,
+  toEsdbReadPosition,
+  toEsdbReadRevision,
+  toEsdbStreamMetadata,
+  type ErrorContext,
+  type EsdbResolvedLike,
+} from './esdb-mapping.ts';
+import { resubscribingSubscription, type EsdbSubscriptionSource } from './esdb-subscription.ts';
+
+/** Append options this adapter understands beyond the port's: a per-call write deadline in milliseconds. */
+export interface EsdbAppendOptions extends AppendOptions {
+  deadline?: number;
+}
+
+/** Options of `openEsdbEventStore`. */
+export interface EsdbStoreOptions {
+  /** Deadline of writes (appends, metadata, deletes) when the call gives none; EventStoreDB's default is 10 s. */
+  defaultDeadlineMs?: number;
+  /** How often an 'any'/'stream_exists' append re-reads the stream head after losing a race, before giving up. */
+  maxAppendAttempts?: number;
+}
+
+const DEFAULT_DEADLINE_MS = 10_000;
+const DEFAULT_APPEND_ATTEMPTS = 20;
+
+/**
+ * Opens an EventStoreDB-backed store from a connection string (`esdb://host:2113?tls=false`,
+ * `esdb+discover://…`). The client connects lazily: an unreachable server surfaces as STORE_UNAVAILABLE on the
+ * first call.
+ */
+export async function openEsdbEventStore(url: string, options: EsdbStoreOptions = {}): Promise<EventStore> {
+  let client: EventStoreDBClient;
+  try {
+    client = EventStoreDBClient.connectionString(url);
+  } catch (err) {
+    throw new InvalidEventStoreInputError('UNSUPPORTED_STORE_URL', `Invalid EventStoreDB connection string: ${(err as Error).message}`, {});
+  }
+  return new EsdbEventStore(client, options);
+}
+
+class EsdbEventStore implements EventStore {
+  readonly #client: EventStoreDBClient;
+  readonly #deadline: number;
+  readonly #attempts: number;
+
+  constructor(client: EventStoreDBClient, options: EsdbStoreOptions) {
+    this.#client = client;
+    this.#deadline = options.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.#attempts = options.maxAppendAttempts ?? DEFAULT_APPEND_ATTEMPTS;
+  }
+
+  async appendToStream(stream: string, events: EventData | readonly EventData[], options: EsdbAppendOptions = {}): Promise<AppendResult> {
+    validateStreamName(stream);
+    const list = validateEvents(stream, events);
+    rejectReserved(stream, list);
+    const expected = validateExpectedRevision(options.expectedRevision);
+    const deadline = validateDeadline(options.deadline ?? this.#deadline);
+    const ctx: ErrorContext = { streamName: stream, expectedRevision: expected, operation: 'appendToStream' };
+
+    if (expected === 'no_stream') return this.#write(stream, list, 'no_stream', 0n, GENESIS_HASH, deadline, ctx);
+    if (typeof expected === 'bigint') {
+      // The server checks the revision (and recognises an idempotent retry); the link needs the hash at `expected`.
+      const base = await this.#eventAt(stream, expected);
+      return this.#write(stream, list, expected, expected + 1n, base?.chain.hash ?? GENESIS_HASH, deadline, ctx);
+    }
+
+    // 'any' and 'stream_exists': learn the head, then write with that exact revision so the chain links to it.
+    let hiddenHead: bigint | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const tail = await this.#tail(stream, list.length);
+      const head = tail[0];
+      let esdbExpected: AppendExpectedRevision;
+      let first: bigint;
+      let prev: string;
+      if (head !== undefined) {
+        if (expected === 'any' && sameIds(tail, list)) {
+          // A retried 'any' append whose events are already the stream's newest: acknowledge, write nothing.
+          return { success: true, nextExpectedRevision: head.revision, position: head.position };
+        }
+        [esdbExpected, first, prev] = [head.revision, head.revision + 1n, head.chain.hash];
+      } else if (hiddenHead !== undefined) {
+        // Soft-deleted or truncated: revisions continue after events we can no longer read, so the chain restarts.
+        [esdbExpected, first, prev] = [hiddenHead, hiddenHead + 1n, GENESIS_HASH];
+      } else if (expected === 'stream_exists') {
+        throw new WrongExpectedVersionError(stream, 'stream_exists', 'no_stream');
+      } else {
+        [esdbExpected, first, prev] = ['no_stream', 0n, GENESIS_HASH];
+      }
+      try {
+        return await this.#write(stream, list, esdbExpected, first, prev, deadline, ctx);
+      } catch (err) {
+        if (!(err instanceof WrongExpectedVersionError) || attempt >= this.#attempts) throw err;
+        hiddenHead = typeof err.actualVersion === 'bigint' ? err.actualVersion : undefined;
+        await pause(attempt);
+      }
+    }
+  }
+
+  /** Builds the chained events from `first`/`prev` and appends them with `esdbExpected`. */
+  async #write(
+    stream: string,
+    list: readonly ValidatedEvent[],
+    esdbExpected: AppendExpectedRevision,
+    first: bigint,
+    prev: string,
+    deadline: number,
+    ctx: ErrorContext,
+  ): Promise<AppendResult> {
+    // Our ids, always: the client would otherwise invent random ones and a retried command would write twice.
+    const esdbEvents = buildChainedEvents(stream, list, first, prev).map((e) =>
+      jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: e.metadata }),
+    );
+    try {
+      const result = await this.#client.appendToStream(stream, esdbEvents, { expectedRevision: esdbExpected, deadline });
+      const position = result.position ? fromEsdbPosition(result.position) : await this.#positionOfRevision(stream, result.nextExpectedRevision);
+      return { success: true, nextExpectedRevision: result.nextExpectedRevision, position };
+    } catch (err) {
+      throw mapEsdbError(err, ctx);
+    }
+  }
+
+  readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    validateStreamName(stream);
+    const direction = validateDirection(options.direction);
+    const fromRevision = validateReadRevision(options.fromRevision, direction === 'backwards' ? 'end' : 'start');
+    const maxCount = validateMaxCount(options.maxCount);
+    const client = this.#client;
+    return {
+      async *[Symbol.asyncIterator]() {
+        if (maxCount === 0) return;
+        const read = client.readStream(stream, {
+          fromRevision: toEsdbReadRevision(fromRevision),
+          direction,
+          ...(Number.isFinite(maxCount) ? { maxCount } : {}),
+        });
+        yield* mapped(read, maxCount, { streamName: stream, operation: 'readStream' });
+      },
+    };
+  }
+
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    const direction = validateDirection(options.direction);
+    const fromPosition = validatePosition(options.fromPosition, direction === 'backwards' ? 'end' : 'start');
+    const maxCount = validateMaxCount(options.maxCount);
+    const client = this.#client;
+    return {
+      async *[Symbol.asyncIterator]() {
+        if (maxCount === 0) return;
+        // No server-side maxCount: system records count there but are skipped here; the read stops when enough arrived.
+        const read = client.readAll({ fromPosition: toEsdbReadPosition(fromPosition), direction });
+        yield* mapped(read, maxCount, { operation: 'readAll' });
+      },
+    };
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): StreamSubscription {
+    const from = validatePosition(options.fromPosition, 'start');
+    const { server, matches } = serverFilter(options.filter);
+    const client = this.#client;
+    return resubscribingSubscription<Position>({
+      open: (cursor, onCheckpoint) =>
+        client.subscribeToAll({
+          fromPosition: toEsdbReadPosition(cursor ?? from),
+          filter: server({ checkpointInterval: 1, checkpointReached: (_sub, position) => onCheckpoint(fromEsdbPosition(position)) }),
+        }) as unknown as EsdbSubscriptionSource,
+      cursorOf: (r) => (r.event?.position ? fromEsdbPosition(r.event.position) : undefined),
+      cursorOfCheckpoint: (p) => p,
+      map: (r) => {
+        const e = fromEsdbResolved(r);
+        return e !== undefined && matches(e) ? e : undefined;
+      },
+      ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
+    });
+  }
+
+  subscribeToStream(stream: string, options: SubscribeToStreamOptions = {}): StreamSubscription {
+    validateStreamName(stream);
+    const from = validateReadRevision(options.fromRevision, 'start');
+    const client = this.#client;
+    return resubscribingSubscription<bigint>({
+      open: (cursor) => client.subscribeToStream(stream, { fromRevision: toEsdbReadRevision(cursor ?? from) }) as unknown as EsdbSubscriptionSource,
+      cursorOf: (r) => r.event?.revision,
+      map: (r) => fromEsdbResolved(r),
+      streamName: stream,
+    });
+  }
+
+  async setStreamMetadata(stream: string, metadata: StreamMetadata, options: EsdbAppendOptions = {}): Promise<AppendResult> {
+    validateStreamName(stream);
+    const checked = validateStreamMetadata(stream, metadata);
+    const expected = validateExpectedRevision(options.expectedRevision);
+    const deadline = validateDeadline(options.deadline ?? this.#deadline);
+    try {
+      const result = await this.#client.setStreamMetadata(stream, toEsdbStreamMetadata(stream, checked), {
+        expectedRevision: toEsdbExpectedRevision(expected),
+        deadline,
+      });
+      const position = result.position ? fromEsdbPosition(result.position) : ((await this.headPosition()) ?? { commit: 0n, prepare: 0n });
+      return { success: true, nextExpectedRevision: result.nextExpectedRevision, position };
+    } catch (err) {
+      throw mapEsdbError(err, { streamName: `$$${stream}`, expectedRevision: expected, operation: 'setStreamMetadata' });
+    }
+  }
+
+  async getStreamMetadata(stream: string): Promise<StreamMetadataResult> {
+    validateStreamName(stream);
+    try {
+      const r = await this.#client.getStreamMetadata(stream);
+      const metadata = fromEsdbStreamMetadata(r.metadata);
+      return {
+        streamName: stream,
+        ...(metadata !== undefined ? { metadata } : {}),
+        ...(r.metastreamRevision !== undefined ? { metastreamRevision: r.metastreamRevision } : {}),
+      };
+    } catch (err) {
+      throw mapEsdbError(err, { streamName: stream, operation: 'getStreamMetadata' });
+    }
+  }
+
+  deleteStream(stream: string, options: EsdbAppendOptions = {}): Promise<DeleteResult> {
+    return this.#delete('deleteStream', stream, options);
+  }
+
+  tombstoneStream(stream: string, options: EsdbAppendOptions = {}): Promise<DeleteResult> {
+    return this.#delete('tombstoneStream', stream, options);
+  }
+
+  async #delete(operation: 'deleteStream' | 'tombstoneStream', stream: string, options: EsdbAppendOptions): Promise<DeleteResult> {
+    validateStreamName(stream);
+    const expected = validateExpectedRevision(options.expectedRevision);
+    const deadline = validateDeadline(options.deadline ?? this.#deadline);
+    const ctx: ErrorContext = { streamName: stream, expectedRevision: expected, operation };
+    for (let attempt = 1; ; attempt++) {
+      // The client's deletes take no 'stream_exists': resolve it to the exact head revision.
+      let revision: Exclude<ExpectedRevision, 'stream_exists'>;
+      if (expected === 'stream_exists') {
+        const head = (await this.#tail(stream, 1))[0];
+        if (head === undefined) throw new WrongExpectedVersionError(stream, 'stream_exists', 'no_stream');
+        revision = head.revision;
+      } else {
+        revision = expected;
+      }
+      try {
+        const opts = { expectedRevision: toEsdbDeleteRevision(revision), deadline };
+        const r = operation === 'deleteStream' ? await this.#client.deleteStream(stream, opts) : await this.#client.tombstoneStream(stream, opts);
+        return r.position ? { position: fromEsdbPosition(r.position) } : {};
+      } catch (err) {
+        const mappedErr = mapEsdbError(err, ctx);
+        if (expected !== 'stream_exists' || !(mappedErr instanceof WrongExpectedVersionError) || attempt >= this.#attempts) throw mappedErr;
+        await pause(attempt);
+      }
+    }
+  }
+
+  async verifyChain(options: { stream?: string } = {}): Promise<ChainReport> {
+    if (options.stream !== undefined) {
+      validateStreamName(options.stream);
+      return verifyChainLinks(this.#chainedStream(options.stream));
+    }
+    // $all interleaves streams; the verifier wants each stream whole and in order: collect names, then read each.
+    const names = new Set<string>();
+    for await (const e of this.readAll()) names.add(e.streamId);
+    const each = (name: string) => this.#chainedStream(name);
+    return verifyChainLinks(
+      (async function* () {
+        for (const name of names) yield* each(name);
+      })(),
+    );
+  }
+
+  /** One stream's events for the verifier; a deleted or tombstoned stream has nothing left to verify. */
+  async *#chainedStream(stream: string): AsyncGenerator<ChainedEvent> {
+    try {
+      for await (const e of this.readStream(stream)) yield e;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code !== 'STREAM_NOT_FOUND' && code !== 'STREAM_DELETED') throw err;
+    }
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    for await (const e of this.readAll({ fromPosition: 'end', direction: 'backwards' })) return e.position;
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.#client.dispose();
+  }
+
+  /** The stream's newest `n` events (newest first), or [] when it has none readable. */
+  async #tail(stream: string, n: number): Promise<RecordedEvent[]> {
+    const out: RecordedEvent[] = [];
+    try {
+      for await (const e of this.readStream(stream, { fromRevision: 'end', direction: 'backwards', maxCount: n })) out.push(e);
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'STREAM_NOT_FOUND') throw err;
+    }
+    return out;
+  }
+
+  /** The event at `revision`, or undefined when the stream has none there (the server then rejects the append). */
+  async #eventAt(stream: string, revision: bigint): Promise<RecordedEvent | undefined> {
+    try {
+      for await (const e of this.readStream(stream, { fromRevision: revision, maxCount: 1 })) return e.revision === revision ? e : undefined;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'STREAM_NOT_FOUND') throw err;
+    }
+    return undefined;
+  }
+
+  /** Position of the stream's event at `revision`, for servers that do not return positions from appends. */
+  async #positionOfRevision(stream: string, revision: bigint): Promise<Position> {
+    return (await this.#eventAt(stream, revision))?.position ?? { commit: 0n, prepare: 0n };
+  }
+}
+
+/** Maps a client read to port events, skipping system records, stopping after `maxCount`, cancelling on exit. */
+async function* mapped(
+  read: StreamingRead<ResolvedEvent | AllStreamResolvedEvent>,
+  maxCount: number,
+  ctx: ErrorContext,
+): AsyncGenerator<RecordedEvent> {
+  let n = 0;
+  let finished = false;
+  try {
+    for await (const resolved of read) {
+      const e = fromEsdbResolved(resolved as EsdbResolvedLike);
+      if (e === undefined) continue;
+      yield e;
+      if (++n >= maxCount) break;
+    }
+    finished = n < maxCount;
+  } catch (err) {
+    finished = true;
+    throw mapEsdbError(err, ctx);
+  } finally {
+    if (!finished) await read.cancel().catch(() => undefined);
+  }
+}
+
+/** The server-side filter for a port filter, plus the client-side check for what the server cannot combine. */
+function serverFilter(filter: SubscriptionFilter | undefined): {
+  server: (o: { checkpointInterval: number; checkpointReached: NonNullable<Filter['checkpointReached']> }) => Filter;
+  matches: (e: RecordedEvent) => boolean;
+} {
+  const streams = nonEmpty(filter?.streamNamePrefixes, 'streamNamePrefixes');
+  const types = nonEmpty(filter?.eventTypePrefixes, 'eventTypePrefixes');
+  const typeMatches = (e: RecordedEvent) => types === undefined || types.some((p) => e.type.startsWith(p));
+  if (streams !== undefined) {
+    // EventStoreDB filters on one field: stream names on the server, event types (if any) here.
+    return { server: (o) => streamNameFilter({ prefixes: streams, ...o }), matches: typeMatches };
+  }
+  if (types !== undefined) return { server: (o) => eventTypeFilter({ prefixes: types, ...o }), matches: () => true };
+  return { server: (o) => excludeSystemEvents(o), matches: () => true };
+}
+
+function nonEmpty(prefixes: readonly string[] | undefined, name: string): string[] | undefined {
+  if (prefixes === undefined) return undefined;
+  if (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== 'string' || p.length === 0)) {
+    throw new InvalidEventStoreInputError('INVALID_EVENT', `filter.${name} must be an array of non-empty strings`, { filter: name });
+  }
+  return prefixes.length === 0 ? undefined : [...prefixes];
+}
+
+/** EventStoreDB treats `$`-prefixed types as system events, and `$chain` carries our link: refuse both up front. */
+function rejectReserved(stream: string, list: readonly ValidatedEvent[]): void {
+  list.forEach((e, index) => {
+    if (e.type.startsWith('$')) {
+      throw new InvalidEventStoreInputError('INVALID_EVENT', `Invalid event ${index} for stream ${stream}: types starting with "$" are reserved for system events`, {
+        streamName: stream,
+        index,
+      });
+    }
+    if (Object.hasOwn(e.metadata, CHAIN_KEY)) {
+      throw new InvalidEventStoreInputError('INVALID_EVENT', `Invalid event ${index} for stream ${stream}: metadata key "${CHAIN_KEY}" is reserved for the hash chain`, {
+        streamName: stream,
+        index,
+      });
+    }
+  });
+}
+
+/** True when the stream's newest events (newest first) are exactly `list`, in order. */
+function sameIds(tailNewestFirst: readonly RecordedEvent[], list: readonly ValidatedEvent[]): boolean {
+  if (tailNewestFirst.length !== list.length) return false;
+  return list.every((e, i) => tailNewestFirst[list.length - 1 - i]!.id.toLowerCase() === e.id);
+}
+
+function validateDirection(d: unknown): 'forwards' | 'backwards' {
+  if (d === undefined || d === 'forwards') return 'forwards';
+  if (d === 'backwards') return 'backwards';
+  throw new InvalidEventStoreInputError('INVALID_REVISION', `Invalid direction ${String(d)}: use 'forwards' or 'backwards'`, { direction: String(d) });
+}
+
+function validateDeadline(ms: unknown): number {
+  if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) return ms;
+  throw new InvalidEventStoreInputError('INVALID_REVISION', `Invalid deadline ${String(ms)}: use a positive number of milliseconds`, { deadline: String(ms) });
+}
+
+/** Short jittered pause between attempts after losing a race for the stream head. */
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * attempt)));
+}
+
