@@ -38,6 +38,7 @@ export interface MetricsSnapshot {
   readonly now: number;
   readonly window: WindowBounds;
   readonly all: QueueMetrics;
+  /** Queues with a contact that entered, left or was handled in the window, or is waiting at `now`. */
   readonly byQueue: Readonly<Record<string, QueueMetrics>>;
   /** Agent occupancy over the window (agents are not split by queue). */
   readonly occupancy: number | null;
@@ -62,7 +63,10 @@ export function computeMetrics(records: MetricRecords, now: number, options: Met
   }
   const byQueue: Record<string, QueueMetrics> = {};
   for (const queueId of [...byQueueContacts.keys()].sort()) {
-    byQueue[queueId] = queueMetrics(byQueueContacts.get(queueId)!, bounds, now, options);
+    const contacts = byQueueContacts.get(queueId)!;
+    // A queue is listed when something of it falls in the window or is waiting now, not merely because old
+    // records of it are still kept: the listing must not depend on retention.
+    if (contacts.some((c) => touchesWindow(c, bounds, now))) byQueue[queueId] = queueMetrics(contacts, bounds, now, options);
   }
   return {
     now,
@@ -72,6 +76,14 @@ export function computeMetrics(records: MetricRecords, now: number, options: Met
     occupancy: occupancy(records.intervals, bounds),
     agents: agentCounts(records.intervals, now),
   };
+}
+
+function isWaitingAt(c: QueueContact, now: number): boolean {
+  return c.enteredAt <= now && (c.leftAt === null || c.leftAt > now);
+}
+
+function touchesWindow(c: QueueContact, bounds: WindowBounds, now: number): boolean {
+  return inWindow(bounds, c.enteredAt) || inWindow(bounds, c.leftAt) || inWindow(bounds, c.handledAt) || isWaitingAt(c, now);
 }
 
 function queueMetrics(contacts: readonly QueueContact[], bounds: WindowBounds, now: number, options: MetricsOptions): QueueMetrics {
@@ -90,6 +102,6 @@ function queueMetrics(contacts: readonly QueueContact[], bounds: WindowBounds, n
     abandoned: count('abandoned'),
     callbacks: count('callback'),
     overflowed: count('overflowed'),
-    waiting: contacts.filter((c) => c.enteredAt <= now && (c.leftAt === null || c.leftAt > now)).length,
+    waiting: contacts.filter((c) => isWaitingAt(c, now)).length,
   };
 }
