@@ -75,3 +75,10 @@ export function round(x: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/** The round with the median rate (the lower middle one for an even count), with every round's rate attached. */
+export function medianRound(rounds: readonly Throughput[]): Throughput & { readonly roundsEventsPerSecond: readonly number[] } {
+  if (rounds.length === 0) throw new Error('no rounds');
+  const sorted = [...rounds].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, roundsEventsPerSecond: rounds.map((r) => r.eventsPerSecond) };
+}

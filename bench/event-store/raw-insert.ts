@@ -16,6 +16,8 @@ const TABLE = `CREATE TABLE raw_events (
 /** `rowsPerTx` rows per transaction (one multi-row INSERT, autocommit), `s.writers` connections in parallel. */
 export async function benchRawInsert(url: string, rowsPerTx: number, s: BenchSettings): Promise<Throughput> {
   const pool = new pg.Pool({ connectionString: url, max: s.writers });
+  // An idle connection killed by the database drop after the run must not crash the benchmark.
+  pool.on('error', () => undefined);
   try {
     await pool.query(TABLE);
     const sql = insertSql(rowsPerTx);

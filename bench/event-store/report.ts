@@ -27,8 +27,14 @@ export const CATCH_UP_TARGET = 100_000;
 export const EMMETT_FACTOR_TARGET = 2;
 export const RAW_SHARE_TARGET = 0.6;
 
+/** 1-minute load averages when the run started and ended: other work on a shared machine skews every figure. */
+export interface LoadAverages {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** The JSON written to bench/results/event-store.json. */
-export function buildReport(machine: MachineInfo, s: BenchSettings, m: Measurements, startedAt: Date, seconds: number) {
+export function buildReport(machine: MachineInfo, s: BenchSettings, m: Measurements, startedAt: Date, seconds: number, load: LoadAverages) {
   const r = (a: Throughput, b: Throughput) => (b.eventsPerSecond === 0 ? 0 : round(a.eventsPerSecond / b.eventsPerSecond, 3));
   const ratios = {
     oursOverEmmett: { append1: r(m.ledgerline.append1, m.emmett.append1), append10: r(m.ledgerline.append10, m.emmett.append10) },
@@ -53,11 +59,14 @@ export function buildReport(machine: MachineInfo, s: BenchSettings, m: Measureme
     durationSeconds: round(seconds, 1),
     quick: s.quick,
     machine,
+    loadAverage1m: { start: round(load.start, 2), end: round(load.end, 2) },
     workload: {
       writers: s.writers,
       streams: s.streams,
+      rounds: s.rounds,
       warmupMs: s.warmupMs,
       durationMs: s.durationMs,
+      reported: 'per system and append shape, the median of the interleaved rounds (all rounds under details)',
       catchUpEvents: s.catchUpEvents,
       catchUpEventsPerAppend: s.catchUpEventsPerAppend,
       expectedRevisions: 'exact per stream (no_stream, then the last nextExpectedRevision); Emmett: 0n, then nextExpectedStreamVersion',
@@ -113,7 +122,9 @@ export function toMarkdown(report: Report): string {
   const lines = [
     `Measured ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${mc.cpuModel}, ${mc.cores} cores, ${mc.memoryGiB} GiB, ` +
       `Node ${mc.node}, PostgreSQL ${mc.postgres} on loopback; ${report.workload.writers} concurrent writers over ` +
-      `${f(report.workload.streams)} streams, ${report.workload.durationMs / 1000} s per figure after a ${report.workload.warmupMs / 1000} s warm-up` +
+      `${f(report.workload.streams)} streams; each append figure is the median of ${report.workload.rounds} interleaved rounds of ` +
+      `${report.workload.durationMs / 1000} s after a ${report.workload.warmupMs / 1000} s warm-up, each round in a fresh database; ` +
+      `1-min load average ${report.loadAverage1m.start} at start, ${report.loadAverage1m.end} at end` +
       (report.quick ? ' (**quick smoke run, not representative**)' : '') + '.',
     '',
     '| Shape (events/s) | Raw INSERT | Ledgerline | Emmett 0.42 | Ledgerline ÷ Emmett (target ≥ 2×) | Ledgerline ÷ raw (target ≥ 60 %) |',

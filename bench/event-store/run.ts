@@ -2,13 +2,15 @@
 // database; writes bench/results/event-store.json and .md. BENCH_QUICK=1 for a short smoke run (results go
 // to *.tmp files, which git ignores). BENCH_SKIP_PGLITE=1 leaves the embedded store out.
 import { rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { createTestDatabase, services } from '../../infra/test-support/services.ts';
 import { benchCatchUp } from './catch-up.ts';
 import { benchEmmettAppend } from './emmett-append.ts';
 import { benchLedgerlineAppend } from './ledgerline-append.ts';
-import type { Throughput } from './load-loop.ts';
+import { medianRound, type Throughput } from './load-loop.ts';
 import { describeMachine } from './machine.ts';
 import { benchPglite } from './pglite.ts';
 import { benchRawInsert } from './raw-insert.ts';
@@ -17,6 +19,7 @@ import { benchSettings } from './settings.ts';
 
 const s = benchSettings();
 const startedAt = new Date();
+const loadAtStart = os.loadavg()[0]!;
 const t0 = performance.now();
 const log = (msg: string) => process.stderr.write(`[bench event-store ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
 
@@ -26,27 +29,56 @@ async function inFreshDatabase<T>(label: string, work: (url: string) => Promise<
   try {
     return await work(db.url);
   } finally {
+    await connectionsGone(db.name);
     await db.drop();
   }
 }
 
-async function measure(label: string, work: (url: string) => Promise<Throughput>): Promise<Throughput> {
-  log(`${label} …`);
+/**
+ * Waits (up to 5 s) until no session is left on `database`. pg's `pool.end()` resolves before its sockets have
+ * closed; a forced DROP DATABASE in that window kills them, and a pool without an error listener (Emmett's)
+ * then crashes the process.
+ */
+async function connectionsGone(database: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: services.postgresAdminUrl });
+  await admin.connect();
+  try {
+    for (let i = 0; i < 100; i++) {
+      const r = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database]);
+      if (r.rows[0]!.n === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+async function measure(label: string, tag: string, work: (url: string) => Promise<Throughput>): Promise<Throughput> {
   const result = await inFreshDatabase(label, work);
-  log(`${label}: ${result.eventsPerSecond.toLocaleString('en-US')} events/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms)`);
+  log(`${label} (${tag}): ${result.eventsPerSecond.toLocaleString('en-US')} events/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms)`);
   return result;
 }
 
 const machine = await describeMachine(services.postgresAdminUrl);
 log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}, PostgreSQL ${machine.postgres}${s.quick ? ' (QUICK)' : ''}`);
 
-// Shapes interleaved (raw, ours, Emmett for 1 event, then for 10) so that drift on a shared machine hits all three alike.
-const raw1 = await measure('raw_insert_1', (url) => benchRawInsert(url, 1, s));
-const ours1 = await measure('ledgerline_1', (url) => benchLedgerlineAppend(url, 1, s));
-const emmett1 = await measure('emmett_1', (url) => benchEmmettAppend(url, 1, s));
-const raw10 = await measure('raw_insert_10', (url) => benchRawInsert(url, 10, s));
-const ours10 = await measure('ledgerline_10', (url) => benchLedgerlineAppend(url, 10, s));
-const emmett10 = await measure('emmett_10', (url) => benchEmmettAppend(url, 10, s));
+// Rounds interleave raw, ours and Emmett (1-event shape, then 10-event) so that load drift on a shared machine hits
+// all three alike; each round runs in a fresh database, and the median round per system and shape is reported.
+const rounds = { raw1: [] as Throughput[], ours1: [] as Throughput[], emmett1: [] as Throughput[], raw10: [] as Throughput[], ours10: [] as Throughput[], emmett10: [] as Throughput[] };
+for (const n of [1, 10] as const) {
+  for (let r = 1; r <= s.rounds; r++) {
+    const tag = `${n}ev round ${r}/${s.rounds}`;
+    rounds[`raw${n}`].push(await measure(`raw_insert_${n}`, tag, (url) => benchRawInsert(url, n, s)));
+    rounds[`ours${n}`].push(await measure(`ledgerline_${n}`, tag, (url) => benchLedgerlineAppend(url, n, s)));
+    rounds[`emmett${n}`].push(await measure(`emmett_${n}`, tag, (url) => benchEmmettAppend(url, n, s)));
+  }
+}
+const raw1 = medianRound(rounds.raw1);
+const ours1 = medianRound(rounds.ours1);
+const emmett1 = medianRound(rounds.emmett1);
+const raw10 = medianRound(rounds.raw10);
+const ours10 = medianRound(rounds.ours10);
+const emmett10 = medianRound(rounds.emmett10);
 
 log(`catch-up: writing ${s.catchUpEvents.toLocaleString('en-US')} events …`);
 const catchUp = await inFreshDatabase('catch_up', (url) => benchCatchUp(url, s.catchUpEvents, s.catchUpEventsPerAppend, s.writers, s.streams));
@@ -72,7 +104,7 @@ const measurements: Measurements = {
   catchUp,
   ...(pglite === undefined ? {} : { pglite }),
 };
-const report = buildReport(machine, s, measurements, startedAt, (performance.now() - t0) / 1000);
+const report = buildReport(machine, s, measurements, startedAt, (performance.now() - t0) / 1000, { start: loadAtStart, end: os.loadavg()[0]! });
 
 const suffix = s.quick ? '-quick' : '';
 const tmpSuffix = s.quick ? '.tmp' : '';

@@ -7,6 +7,8 @@ export interface BenchSettings {
   readonly writers: number;
   /** Streams the writers spread over; each writer owns `streams / writers` of them, so appends never conflict. */
   readonly streams: number;
+  /** Each append shape is measured this many times per system, interleaved; the median round is reported. */
+  readonly rounds: number;
   readonly warmupMs: number;
   readonly durationMs: number;
   /** Events written before the catch-up read, and read back. */
@@ -24,8 +26,9 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     quick,
     writers: 8,
     streams: 1000,
-    warmupMs: quick ? 500 : 2_000,
-    durationMs: quick ? 2_000 : 10_000,
+    rounds: quick ? 1 : 3,
+    warmupMs: quick ? 500 : 1_000,
+    durationMs: quick ? 2_000 : 4_000,
     catchUpEvents: quick ? 50_000 : 1_000_000,
     catchUpEventsPerAppend: 100,
     pgliteWarmupMs: quick ? 300 : 1_000,
