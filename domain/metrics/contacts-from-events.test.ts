@@ -84,6 +84,16 @@ describe('contacts from events', () => {
     expect(contacts[0]).toMatchObject({ outcome: 'answered', talkMs: 80_000, holdMs: 5_000, wrapMs: 20_000, handledAt: s(120) });
   });
 
+  it('skips event types it does not read (other categories, call events without a metric)', () => {
+    const { contacts, intervals } = recordsFromEvents([
+      { type: 'QueueCreated', data: { queueId: 'q1' } },
+      { type: 'CallArrived', data: { callId: 'c1', at: s(0) } },
+      ev.queued('c1', 'q1', s(1)),
+    ]);
+    expect(contacts).toHaveLength(1);
+    expect(intervals).toEqual([]);
+  });
+
   it('ignores IVR abandons, and closes a call left in queue at CallEnded by who hung up', () => {
     const { contacts } = recordsFromEvents([
       ev.abandonedInIvr('c1', s(0)),

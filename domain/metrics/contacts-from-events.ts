@@ -21,6 +21,43 @@ import type { AgentActivity, AgentInterval, QueueContact, QueueContactOutcome } 
 /** The events the fold reads; any other `type` is ignored. */
 export type MetricsEvent = CallEvent | AgentEvent;
 
+/** Any stored event (`queue-…`, `ivrflow-…` too): the fold skips types it does not read. */
+export interface AnyEvent {
+  readonly type: string;
+  readonly data: unknown;
+}
+
+const READ_TYPES: ReadonlySet<string> = new Set([
+  'CallQueued',
+  'CallbackCompleted',
+  'CallConnected',
+  'CallAbandoned',
+  'CallbackRequested',
+  'CallOverflowed',
+  'CallEnded',
+  'AgentLoggedIn',
+  'AgentNotReady',
+  'AgentBrokeOut',
+  'AgentReady',
+  'AgentOfferMissed',
+  'AgentOfferCancelled',
+  'AgentOffered',
+  'AgentRinging',
+  'AgentTalking',
+  'AgentCallHeld',
+  'AgentCallRetrieved',
+  'AgentWrapUpStarted',
+  'AgentWrapUpExtended',
+  'AgentWrapUpEnded',
+  'AgentLoggedOut',
+  'AgentStateForced',
+]);
+
+/** True for the call and agent event types metrics read (their data is trusted: it was validated when written). */
+export function isMetricsEvent(e: AnyEvent): e is MetricsEvent {
+  return READ_TYPES.has(e.type);
+}
+
 type MutableContact = { -readonly [K in keyof QueueContact]: QueueContact[K] };
 
 interface CallTrack {
@@ -54,8 +91,10 @@ export class MetricRecordsFolder {
   private readonly openIntervals = new Map<string, OpenInterval>();
   private readonly contactHandlings = new Map<string, Set<Handling>>();
 
-  /** Applies one event; unknown types are ignored. */
-  apply(event: MetricsEvent): void {
+  /** Applies one event; types metrics do not read are ignored. */
+  apply(anyEvent: MetricsEvent | AnyEvent): void {
+    if (!isMetricsEvent(anyEvent)) return;
+    const event = anyEvent;
     switch (event.type) {
       case 'CallQueued':
         return this.enter(event.data.callId, event.data.queueId, event.data.at);
@@ -259,7 +298,7 @@ export class MetricRecordsFolder {
 }
 
 /** Batch form: the records of a whole event sequence. */
-export function recordsFromEvents(events: Iterable<MetricsEvent>): MetricRecords {
+export function recordsFromEvents(events: Iterable<MetricsEvent | AnyEvent>): MetricRecords {
   const folder = new MetricRecordsFolder();
   for (const e of events) folder.apply(e);
   return folder.records();

@@ -78,7 +78,7 @@ describe('metrics accumulator', () => {
     { kind: 'since-midnight', timeZone: 'Europe/Paris' },
   ];
 
-  it('equals the batch computation at every prefix, with snapshots taken along the way (property)', () => {
+  it('equals the batch computation at prefixes along the log, with snapshots taken on the way (property)', () => {
     fc.assert(
       fc.property(
         fc.array(arbCall, { maxLength: 25 }),

@@ -1,5 +1,5 @@
 import { LedgerlineError } from '../errors/ledgerline-error.ts';
-import { MetricRecordsFolder, type MetricsEvent } from './contacts-from-events.ts';
+import { MetricRecordsFolder, type AnyEvent, type MetricsEvent } from './contacts-from-events.ts';
 import { computeMetrics, type MetricRecords, type MetricsOptions, type MetricsSnapshot } from './metrics-snapshot.ts';
 
 /** Options of a live accumulator: the metric options plus how long records are kept. */
@@ -37,7 +37,7 @@ export class MetricsAccumulator {
   }
 
   /** Folds one call or agent event in (other event types are ignored). Returns this accumulator. */
-  apply(event: MetricsEvent): this {
+  apply(event: MetricsEvent | AnyEvent): this {
     this.folder.apply(event);
     const at = (event.data as { at?: unknown } | undefined)?.at;
     if (typeof at === 'number' && at > this.latestAt) {
@@ -62,7 +62,7 @@ export class MetricsAccumulator {
 }
 
 /** Batch form: the metrics at `now` from a whole event sequence. */
-export function metricsFromEvents(events: Iterable<MetricsEvent>, now: number, options: MetricsOptions): MetricsSnapshot {
+export function metricsFromEvents(events: Iterable<MetricsEvent | AnyEvent>, now: number, options: MetricsOptions): MetricsSnapshot {
   const folder = new MetricRecordsFolder();
   for (const e of events) folder.apply(e);
   return computeMetrics(folder.records(), now, options);
