@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { flowDoc } from './fixtures.ts';
-import { FLOW_ISSUE_CODES, validateFlow, type FlowIssueCode } from './validate-flow.ts';
+import { isLedgerlineError } from '../errors/ledgerline-error.ts';
+import { FLOW_ISSUE_CODES, parseFlowOrThrow, validateFlow, type FlowIssueCode } from './validate-flow.ts';
 
 const bye = { kind: 'hangup', reason: 'self_served' };
 const menu = (options: { key: string; next: string }[], extra: Record<string, unknown> = {}) => ({
@@ -195,5 +196,21 @@ describe('validateFlow', () => {
     const hostile = new Proxy({}, { get: () => { throw new Error('boom'); }, ownKeys: () => { throw new Error('boom'); } });
     const v = validateFlow(hostile);
     expect(v.ok).toBe(false);
+  });
+});
+
+describe('parseFlowOrThrow', () => {
+  it('returns the flow when valid and throws IVR_FLOW_INVALID with every issue otherwise', () => {
+    expect(parseFlowOrThrow(flowDoc({ bye })).start).toBe('bye');
+    try {
+      parseFlowOrThrow(flowDoc({ m: menu([{ key: '1', next: 'ghost' }, { key: '1', next: 'bye' }]), bye }));
+      expect.unreachable();
+    } catch (e) {
+      expect(isLedgerlineError(e, 'IVR_FLOW_INVALID')).toBe(true);
+      if (!isLedgerlineError(e)) return;
+      expect(e.status).toBe(422);
+      expect(e.message).toMatch(/^missing_target at nodes\.m\.options\.0\.next: .*\(and 1 more\)$/);
+      expect((e.details.issues as unknown[]).length).toBe(2);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { LedgerlineError } from '../errors/ledgerline-error.ts';
 import { edgesOf, nodeById } from './flow-graph.ts';
 import { INPUT_NODE_KINDS, IvrFlowSchema, MAX_NODES, type IvrFlow, type IvrNode, type Prompt } from './flow-schema.ts';
 import { isValidTimeZone } from './time-zone.ts';
@@ -49,6 +50,15 @@ export function validateFlow(flow: unknown): FlowValidation {
   }
   const issues = graphIssues(parsed.data);
   return issues.length === 0 ? { ok: true, flow: parsed.data } : { ok: false, issues };
+}
+
+/** The validated flow, or a LedgerlineError IVR_FLOW_INVALID whose details carry every issue (for publishing). */
+export function parseFlowOrThrow(flow: unknown): IvrFlow {
+  const v = validateFlow(flow);
+  if (v.ok) return v.flow;
+  const first = v.issues[0]!;
+  const more = v.issues.length > 1 ? ` (and ${v.issues.length - 1} more)` : '';
+  throw new LedgerlineError('IVR_FLOW_INVALID', `${first.code} at ${first.path.join('.') || '(root)'}: ${first.message}${more}`, { issues: v.issues });
 }
 
 function issue(code: FlowIssueCode, path: (string | number)[], message: string): FlowIssue {
