@@ -14,7 +14,6 @@ export const agentQueueErrors = {
   AGENT_NOT_IN_WRAP_UP: { status: 409, message: 'The agent is not in wrap-up' },
   AGENT_WRAP_UP_NOT_DUE: { status: 409, message: 'The wrap-up deadline has not been reached' },
   // queue-<queueId>
-  QUEUE_COMMAND_INVALID: { status: 400, message: 'The queue command does not match its schema' },
   QUEUE_CONFIG_INVALID: { status: 422, message: 'The queue configuration is invalid' },
   QUEUE_NOT_FOUND: { status: 404, message: 'No such queue' },
   QUEUE_ALREADY_EXISTS: { status: 409, message: 'The queue already exists' },
