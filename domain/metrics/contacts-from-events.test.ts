@@ -148,3 +148,30 @@ describe('metrics from events (rolling 15 minutes at +700 s)', () => {
     expect(justBefore.answered).toBe(2);
   });
 });
+
+describe('since midnight in Europe/Paris across the spring-forward night', () => {
+  // 29 March 2026: local midnight is 23:00 UTC on the 28th (UTC+1); by 22:00 local it is UTC+2.
+  const midnight = Date.UTC(2026, 2, 28, 23, 0, 0);
+  const log = [
+    ev.queued('late', 'q1', midnight - 60_000),
+    ev.connected('late', 'q1', 'o-late', 'a1', midnight - 1), // 23:59:59.999 on the 28th: yesterday
+    ev.queued('first', 'q1', midnight - 30_000),
+    ev.connected('first', 'q1', 'o-first', 'a1', midnight), // 00:00:00.000 on the 29th: today
+    ev.queued('evening', 'q1', Date.UTC(2026, 2, 29, 19, 0, 0)),
+    ev.abandoned('evening', 'q1', Date.UTC(2026, 2, 29, 19, 0, 5)),
+  ];
+  it('counts from 00:00 local (23:00 UTC the day before), midnight included', () => {
+    const m = metricsFromEvents(log, Date.UTC(2026, 2, 29, 20, 0, 0), {
+      window: { kind: 'since-midnight', timeZone: 'Europe/Paris' },
+      serviceLevel: { thresholdMs: 20_000 },
+    });
+    expect(m.window.from).toBe(midnight);
+    const q1 = m.byQueue['q1']!;
+    expect(q1.answered).toBe(1); // 'first' only
+    expect(q1.averageSpeedOfAnswer).toBe(30_000);
+    expect(q1.abandoned).toBe(1);
+    // Entered today: only 'evening' ('late' and 'first' entered before midnight).
+    expect(q1.entered).toBe(1);
+    expect(q1.abandonmentRate).toBe(1);
+  });
+});
