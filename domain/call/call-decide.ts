@@ -72,7 +72,8 @@ export function decideCall(c: CallCommand, s: CallState): readonly CallEvent[] {
       return [ev('CallQueued', { ...base, queueId: c.queueId, priority: c.priority, requiredSkills: c.requiredSkills, reason: 'routed' })];
     case 'ChangeCallPriority': {
       expectStatus(s, c, ['queued', ...OFFERING], 'CALL_NOT_QUEUED');
-      const q = s.queue!;
+      const q = s.queue;
+      if (!q) fail('CALL_NOT_QUEUED', s, c); // offered directly (a transfer), not from a queue
       if (q.priority === c.priority) fail('CALL_PRIORITY_UNCHANGED', s, c, { priority: c.priority });
       return [ev('CallPriorityChanged', { ...base, queueId: q.queueId, from: q.priority, to: c.priority })];
     }
@@ -294,12 +295,11 @@ function ending(s: CallState, at: number, cause: string, hungUpBy: HangupSide): 
   if (s.offer) {
     out.push(ev('CallOfferCancelled', { ...base, offerId: s.offer.offerId, agentId: s.offer.agentId, reason: hungUpBy === 'caller' ? 'caller_hung_up' : 'call_ended' }));
   }
-  if (hungUpBy === 'caller' && WAITING.includes(s.status)) {
-    out.push(
-      s.status === 'in_ivr'
-        ? ev('CallAbandoned', { ...base, where: 'ivr', queueId: null, waitMs: elapsed(s.ivr!.startedAt, at) })
-        : ev('CallAbandoned', { ...base, where: 'queue', queueId: s.queue!.queueId, waitMs: elapsed(s.queue!.enteredAt, at) }),
-    );
+  // An abandon is a caller giving up while waiting in the IVR or in a queue (an offer from a queue counts as in queue).
+  if (hungUpBy === 'caller' && s.status === 'in_ivr') {
+    out.push(ev('CallAbandoned', { ...base, where: 'ivr', queueId: null, waitMs: elapsed(s.ivr!.startedAt, at) }));
+  } else if (hungUpBy === 'caller' && WAITING.includes(s.status) && s.queue) {
+    out.push(ev('CallAbandoned', { ...base, where: 'queue', queueId: s.queue.queueId, waitMs: elapsed(s.queue.enteredAt, at) }));
   }
   if (s.consult) out.push(ev('ConsultCancelled', { ...base, consultId: s.consult.consultId, reason: 'call_ended' }));
   for (const partyId of Object.keys(s.parties).sort()) out.push(ev('ConferencePartyRemoved', { ...base, partyId, reason: 'call_ended' }));
@@ -312,7 +312,7 @@ function ending(s: CallState, at: number, cause: string, hungUpBy: HangupSide): 
       cause,
       hungUpBy,
       agentId: s.status === 'connected' ? s.agentId : null,
-      queueId: s.queue?.queueId ?? null,
+      queueId: s.lastQueueId,
       answered: s.answeredAt !== null,
       talkMs: totals.talkMs,
       holdMs: totals.holdMs,
@@ -336,7 +336,8 @@ function decideTransfer(c: Extract<CallCommand, { type: 'TransferCall' }>, s: Ca
     case 'queue':
       return [...out, ev('CallQueued', { ...base, queueId: t.queueId, priority: t.priority, requiredSkills: t.requiredSkills, reason: 'transferred' })];
     case 'agent':
-      return [...out, ev('CallOfferedToAgent', { ...base, agentId: t.agentId, offerId: t.offerId, queueId: s.queue?.queueId ?? null, offerNumber: s.offerCount + 1 })];
+      // An answered call has no queue entry any more: the offer is direct, and a failure leaves the call unrouted.
+      return [...out, ev('CallOfferedToAgent', { ...base, agentId: t.agentId, offerId: t.offerId, queueId: null, offerNumber: s.offerCount + 1 })];
     case 'external':
       return [...out, ...ending(after, c.at, 'TRANSFERRED_EXTERNAL', 'system')];
   }

@@ -176,7 +176,7 @@ describe('transfers, consults, conferences', () => {
   it('blind transfer to an agent closes the departing agent, offers the call, and both may disposition', () => {
     const h = run([cmd('TransferCall', { target: { kind: 'agent', agentId: 'a2', offerId: 'o2' } }, 16_000)], connected);
     expect(data(h, 'CallTransferred')).toMatchObject({ fromAgentId: 'a1', talkMs: 10_000, holdMs: 0 });
-    expect(data(h.slice(connected.length), 'CallOfferedToAgent')).toMatchObject({ agentId: 'a2', offerId: 'o2', queueId: 'q1', offerNumber: 2 });
+    expect(data(h.slice(connected.length), 'CallOfferedToAgent')).toMatchObject({ agentId: 'a2', offerId: 'o2', queueId: null, offerNumber: 2 });
     const end = run(
       [
         cmd('RecordAgentLegAnswered', { offerId: 'o2' }, 17_000),
@@ -185,10 +185,18 @@ describe('transfers, consults, conferences', () => {
       ],
       h,
     );
-    expect(data(end.slice(h.length), 'CallEnded')).toMatchObject({ agentId: 'a2', talkMs: 20_000 });
+    expect(data(end.slice(h.length), 'CallConnected')).toMatchObject({ agentId: 'a2', queueId: null, waitMs: null });
+    expect(data(end.slice(h.length), 'CallEnded')).toMatchObject({ agentId: 'a2', queueId: 'q1', talkMs: 20_000 });
     expect(fold(callDecider, end).handledBy).toEqual(['a1', 'a2']);
     expect(when(end, cmd('DispositionCall', { agentId: 'a2', wrapUpCode: 'X' })).map((e) => e.type)).toEqual(['CallDispositioned']);
     expect(rejected(end, cmd('DispositionCall', { agentId: 'a3', wrapUpCode: 'X' })).code).toBe('CALL_NOT_HANDLED');
+  });
+  it('a caller hanging up during a transferred offer is not a queue abandon, and a failed transferred offer leaves the call unrouted', () => {
+    const h = run([cmd('TransferCall', { target: { kind: 'agent', agentId: 'a2', offerId: 'o2' } }, 16_000)], connected);
+    expect(types(when(h, cmd('EndCall', { cause: 'NORMAL_CLEARING', hungUpBy: 'caller' }, 17_000)))).toEqual(['CallOfferCancelled', 'CallEnded']);
+    const failed = when(h, cmd('RecordAgentLegFailed', { offerId: 'o2', cause: 'rejected' }, 17_000));
+    expect(data(failed, 'AgentLegFailed').returnedTo).toBe('unrouted');
+    expect(rejected(h, cmd('ChangeCallPriority', { priority: 3 })).code).toBe('CALL_NOT_QUEUED');
   });
   it('blind transfer outside ends the call on our side', () => {
     const out = when(connected, cmd('TransferCall', { target: { kind: 'external', number: '+33100000000' } }, 10_000));

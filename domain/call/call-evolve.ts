@@ -48,6 +48,7 @@ function evolveInner(s: CallState, e: CallEvent): CallState {
         ...s,
         status: 'queued',
         queue: { queueId: e.data.queueId, priority: e.data.priority, requiredSkills: e.data.requiredSkills, enteredAt: e.data.at },
+        lastQueueId: e.data.queueId,
         firstQueuedAt: s.firstQueuedAt ?? e.data.at,
       };
     case 'CallPriorityChanged':
@@ -85,6 +86,8 @@ function evolveInner(s: CallState, e: CallEvent): CallState {
         handledBy: s.handledBy.at(-1) === e.data.agentId ? s.handledBy : [...s.handledBy, e.data.agentId],
         answeredAt: s.answeredAt ?? e.data.at,
         offer: null,
+        // Answered: the queue entry is over (a later transfer to an agent is not a queue wait).
+        queue: null,
         segmentStart: e.data.at,
         held: false,
         agentTalkMs: 0,
@@ -144,6 +147,7 @@ function evolveInner(s: CallState, e: CallEvent): CallState {
         parties: {},
         supervisors: {},
         recording: null,
+        callback: null,
       };
     case 'CallDispositioned':
       return { ...s, status: 'dispositioned', disposition: { agentId: e.data.agentId, wrapUpCode: e.data.wrapUpCode } };

@@ -57,8 +57,10 @@ export interface CallState {
   readonly startedAt: number | null;
   readonly customer: { readonly customerId: string; readonly tier: string } | null;
   readonly ivr: { readonly flowId: string; readonly flowVersion: number; readonly startedAt: number; readonly nodeId: string | null } | null;
-  /** Current (or last) queue entry; null when never queued. */
+  /** The queue entry the call waits in (also while offered or owed a callback); null once an agent answers. */
   readonly queue: QueueEntry | null;
+  /** The last queue the call entered, kept after the answer for reporting. */
+  readonly lastQueueId: string | null;
   readonly firstQueuedAt: number | null;
   readonly offer: OpenOffer | null;
   readonly offerCount: number;
@@ -96,6 +98,7 @@ export const initialCallState: CallState = {
   customer: null,
   ivr: null,
   queue: null,
+  lastQueueId: null,
   firstQueuedAt: null,
   offer: null,
   offerCount: 0,
