@@ -20,6 +20,17 @@ export interface PostgresEventStoreOptions extends SqlEventStoreOptions {
  * sql-event-store.ts), so no connection of ours may hold one open forever.
  */
 export async function openPostgresEventStore(url: string, options: PostgresEventStoreOptions = {}): Promise<EventStore> {
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: createEventStorePool(url, options) }) });
+  try {
+    return await openSqlEventStore(db, options);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}
+
+/** The pg Pool the store uses: sized, named `ledgerline-event-store`, with both timeouts on every connection. */
+export function createEventStorePool(url: string, options: PostgresEventStoreOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
@@ -30,11 +41,5 @@ export async function openPostgresEventStore(url: string, options: PostgresEvent
   // An idle client losing its server (restart, dropped database) must not crash the process; the next query
   // on a fresh client reports the problem.
   pool.on('error', () => undefined);
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-  try {
-    return await openSqlEventStore(db, options);
-  } catch (err) {
-    await db.destroy();
-    throw err;
-  }
+  return pool;
 }

@@ -241,7 +241,8 @@ class SqlEventStore implements EventStore {
     const filtered = streamPrefixes !== undefined || typePrefixes !== undefined;
     const onCheckpoint = options.onCheckpoint;
     let cursor: Position | undefined = typeof from === 'object' ? from : undefined;
-    let resolveEnd = from === 'end';
+    // 'end' means the head when subscribe is called, not when iteration starts.
+    let end = from === 'end' ? settle(this.headPosition()) : undefined;
     const match = sql.join(
       [
         streamPrefixes ? sql`s.stream_id LIKE ANY(${streamPrefixes.map(likePrefix)}::text[])` : sql`true`,
@@ -250,9 +251,9 @@ class SqlEventStore implements EventStore {
       sql` AND `,
     );
     const poll = async () => {
-      if (resolveEnd) {
-        cursor = await this.headPosition();
-        resolveEnd = false;
+      if (end) {
+        cursor = await end;
+        end = undefined;
       }
       const bound = cursor ? sql`AND (e.tx_id, e.global_seq) > (${cursor.commit.toString()}::xid8, ${cursor.prepare.toString()}::bigint)` : sql``;
       const limit = this.#batchSize;
@@ -289,11 +290,14 @@ class SqlEventStore implements EventStore {
     validateStreamName(stream);
     const from = validateReadRevision(options.fromRevision, 'start');
     let after: bigint | undefined = typeof from === 'bigint' ? from : from === 'start' ? -1n : undefined;
+    let end = from === 'end' ? settle(this.#streamRow(stream)) : undefined;
     const poll = async () => {
-      if (after === undefined) {
-        const s = await this.#streamRow(stream);
+      if (end) {
+        const s = await end;
         after = s ? BigInt(s.last_revision) : -1n;
+        end = undefined;
       }
+      if (after === undefined) throw new Error('unreachable: subscription has no start');
       const limit = this.#batchSize;
       const rows = await this.#rows<EventRow & { tombstoned: boolean | null }>(sql`
         SELECT s.tombstoned, ${EVENT_COLUMNS}
@@ -554,6 +558,12 @@ function isUniqueViolation(err: unknown, constraint: string): boolean {
 
 function numOrNull(n: number | undefined): string | null {
   return n === undefined ? null : String(n);
+}
+
+/** A promise that is already handled (a subscription may be dropped before it is ever iterated). */
+function settle<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 function max(a: bigint, b: bigint): bigint {

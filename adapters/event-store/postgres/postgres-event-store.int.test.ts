@@ -1,0 +1,213 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../infra/test-support/services.ts';
+import { collect, comparePositions, describeEventStoreContract, event, failure, uniqueStream } from '../contract/event-store-contract.ts';
+import { InvalidEventStoreInputError } from '../errors.ts';
+import { contentHashOfCanonical } from '../hash-chain.ts';
+import { openEventStore } from '../open-event-store.ts';
+import type { EventStore, RecordedEvent } from '../port.ts';
+import { createEventStorePool, openPostgresEventStore } from './open-postgres.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase('event_store');
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+// About a third of the appends hold their transaction open for up to 25 ms after writing, so commits land out
+// of order with respect to sequence numbers, which the contract's concurrency test must survive.
+let seed = 11;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+describeEventStoreContract('PostgreSQL', () =>
+  openPostgresEventStore(db.url, { pollIntervalMs: 10, commitDelayMs: () => (random() < 0.35 ? 1 + random() * 25 : 0) }),
+);
+
+describe('PostgreSQL specifics', () => {
+  let store: EventStore;
+  let client: pg.Client;
+  let reader: pg.Client;
+  beforeAll(async () => {
+    store = await openPostgresEventStore(db.url, { pollIntervalMs: 10 });
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    reader = new pg.Client({ connectionString: db.url });
+    await reader.connect();
+  });
+  afterAll(async () => {
+    await client?.end();
+    await reader?.end();
+    await store?.close();
+  });
+
+  it('Given two processes opening a fresh database at once, When both migrate, Then both stores work on one schema', async () => {
+    const fresh = await createTestDatabase('event_store_open');
+    try {
+      const [a, b] = await Promise.all([openPostgresEventStore(fresh.url), openPostgresEventStore(fresh.url)]);
+      try {
+        await a.appendToStream('call-1', event('A', 1), { expectedRevision: 'no_stream' });
+        await b.appendToStream('call-1', event('B', 2), { expectedRevision: 0n });
+        expect((await collect(() => a.readStream('call-1'))).map((e) => e.type)).toEqual(['A', 'B']);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+      const again = await openPostgresEventStore(fresh.url);
+      await again.close();
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('Given a write transaction that took its sequence number first but commits last, Then a naive seq reader skips it while the store delivers both in commit-safe order', async () => {
+    const prefix = uniqueStream('late');
+    const start = (await store.headPosition()) ?? 'start';
+    const [{ max: seqBefore }] = (await client.query<{ max: string | null }>('SELECT max(global_seq)::text AS max FROM ll_events')).rows as [{ max: string | null }];
+    const received: RecordedEvent[] = [];
+    const sub = store.subscribeToAll({ fromPosition: start, filter: { streamNamePrefixes: [prefix] } });
+    const consuming = (async () => {
+      for await (const e of sub) received.push(e);
+    })();
+    try {
+      // T1 appends (taking the lower sequence number) and stays open.
+      const late = event('Late', { n: 1 });
+      await client.query('BEGIN');
+      await client.query('SELECT * FROM ll_append($1, $2, NULL, $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])', [
+        `${prefix}a`,
+        'any',
+        [late.id],
+        ['Late'],
+        ['{"n":1}'],
+        ['{}'],
+        [contentHashOfCanonical(late.id, 'Late', '{"n":1}', '{}')],
+      ]);
+      // T2 appends and commits while T1 is still open.
+      await store.appendToStream(`${prefix}b`, event('Early', { n: 2 }));
+
+      const naive = await naiveReadAfter(seqBefore);
+      expect(naive.map((r) => r.event_type)).toEqual(['Early']); // a `seq > last` reader would checkpoint past Late
+      const visible = (await collect(() => store.readAll({ fromPosition: typeof start === 'object' ? start : 'start' }))).filter((e) => e.streamId.startsWith(prefix));
+      expect(visible).toEqual([]); // the snapshot bound holds everything back while T1 is open
+      expect(received).toEqual([]);
+
+      await client.query('COMMIT');
+      await waitUntil(() => received.length >= 2);
+      expect(received.map((e) => e.type)).toEqual(['Late', 'Early']);
+      expect(comparePositions(received[0]!.position, received[1]!.position)).toBeLessThan(0);
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      await sub.unsubscribe();
+      await consuming;
+    }
+  });
+
+  async function naiveReadAfter(seq: string | null): Promise<{ event_type: string }[]> {
+    return (await reader.query<{ event_type: string }>('SELECT event_type FROM ll_events WHERE global_seq > $1 ORDER BY global_seq', [seq ?? '0'])).rows;
+  }
+
+  describe('tampering is reported at the first broken link', () => {
+    async function streamOf(n: number): Promise<string> {
+      const stream = uniqueStream('tamper');
+      await store.appendToStream(stream, Array.from({ length: n }, (_, i) => event('E', { i })));
+      return stream;
+    }
+
+    it('Given changed data at revision 2, Then verifyChain reports hash_mismatch at revision 2', async () => {
+      const stream = await streamOf(5);
+      await client.query(`UPDATE ll_events SET data = '{"i": 99}' WHERE stream_id = $1 AND revision IN (2, 4)`, [stream]);
+      expect(await store.verifyChain({ stream })).toMatchObject({ ok: false, streamId: stream, revision: 2n, problem: 'hash_mismatch', events: 3 });
+      const all = await store.verifyChain();
+      expect(all.ok).toBe(false);
+    });
+
+    it('Given a changed type, metadata or id, Then verifyChain reports hash_mismatch', async () => {
+      for (const change of [`event_type = 'Forged'`, `metadata = '{"actor":"mallory"}'`, `event_id = '00000000-0000-4000-8000-000000000000'`]) {
+        const stream = await streamOf(3);
+        await client.query(`UPDATE ll_events SET ${change} WHERE stream_id = $1 AND revision = 1`, [stream]);
+        expect(await store.verifyChain({ stream })).toMatchObject({ ok: false, revision: 1n, problem: 'hash_mismatch' });
+      }
+    });
+
+    it('Given a rewritten prev link at revision 3, Then verifyChain reports prev_mismatch at revision 3', async () => {
+      const stream = await streamOf(5);
+      await client.query(`UPDATE ll_events SET prev_hash = repeat('a', 64) WHERE stream_id = $1 AND revision = 3`, [stream]);
+      expect(await store.verifyChain({ stream })).toMatchObject({ ok: false, revision: 3n, problem: 'prev_mismatch' });
+    });
+
+    it('Given a deleted row in the middle or at the end, Then verifyChain reports missing_revision', async () => {
+      const middle = await streamOf(5);
+      await client.query('DELETE FROM ll_events WHERE stream_id = $1 AND revision = 2', [middle]);
+      expect(await store.verifyChain({ stream: middle })).toMatchObject({ ok: false, revision: 2n, problem: 'missing_revision' });
+
+      const tail = await streamOf(3);
+      await client.query('DELETE FROM ll_events WHERE stream_id = $1 AND revision = 2', [tail]);
+      expect(await store.verifyChain({ stream: tail })).toMatchObject({ ok: false, revision: 2n, problem: 'missing_revision' });
+
+      const gone = await streamOf(2);
+      await client.query('DELETE FROM ll_events WHERE stream_id = $1', [gone]);
+      expect(await store.verifyChain({ stream: gone })).toMatchObject({ ok: false, revision: 0n, problem: 'missing_revision' });
+    });
+
+    it('Given hidden (truncated, soft-deleted) events, Then the chain still covers them', async () => {
+      const stream = await streamOf(4);
+      await store.setStreamMetadata(stream, { truncateBefore: 2n });
+      await store.deleteStream(stream);
+      await store.appendToStream(stream, event('After', 1));
+      expect(await store.verifyChain({ stream })).toEqual({ ok: true, streams: 1, events: 5 });
+    });
+  });
+
+  it('Given bad input, Then not a single row is written', async () => {
+    const count = async () => Number((await client.query<{ n: string }>('SELECT count(*)::text AS n FROM ll_events')).rows[0]!.n);
+    const before = await count();
+    const attempts: (() => Promise<unknown>)[] = [
+      () => store.appendToStream('$bad', event('A', 1)),
+      () => store.appendToStream('call-x', [event('A', 1), event('B', { bad: 1n })]),
+      () => store.appendToStream('call-x', [event('A', 1), event('B', 'x'.repeat(1_100_000))]),
+      () => store.appendToStream('call-x', event('A', 1), { expectedRevision: -1n }),
+    ];
+    for (const attempt of attempts) expect(await failure(attempt)).toBeInstanceOf(InvalidEventStoreInputError);
+    expect(await count()).toBe(before);
+  });
+
+  it('Given store URLs, When opened through openEventStore, Then postgres:// opens this adapter and an unknown scheme is a coded error', async () => {
+    const viaUrl = await openEventStore(db.url);
+    try {
+      const stream = uniqueStream('url');
+      await viaUrl.appendToStream(stream, event('A', 1));
+      expect((await collect(() => store.readStream(stream))).length).toBe(1);
+    } finally {
+      await viaUrl.close();
+    }
+    const error = await failure(() => openEventStore('mysql://user:secret@host/db'));
+    expect(error).toBeInstanceOf(InvalidEventStoreInputError);
+    expect((error as InvalidEventStoreInputError).code).toBe('UNSUPPORTED_STORE_URL');
+    expect((error as Error).message).not.toContain('secret');
+  });
+
+  it('Given the store pool, Then every connection carries the statement and idle-in-transaction timeouts', async () => {
+    const pool = createEventStorePool(db.url, { statementTimeoutMs: 1_234, idleInTransactionTimeoutMs: 2_345 });
+    try {
+      const [a, b] = await Promise.all([pool.connect(), pool.connect()]);
+      for (const c of [a, b]) {
+        expect((await c.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('1234ms');
+        expect((await c.query('SHOW idle_in_transaction_session_timeout')).rows[0].idle_in_transaction_session_timeout).toBe('2345ms');
+        c.release();
+      }
+      const defaults = createEventStorePool(db.url);
+      try {
+        expect((await defaults.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('30s');
+      } finally {
+        await defaults.end();
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+async function waitUntil(condition: () => boolean, guardMs = 30_000): Promise<void> {
+  const until = Date.now() + guardMs;
+  while (!condition() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+}
