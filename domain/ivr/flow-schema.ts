@@ -102,9 +102,9 @@ export const LookupNodeSchema = z.strictObject({
   /** A named look-up the application knows (`account-by-number`, `crm-caller`); the IVR never does IO itself. */
   name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
   /** Parameter name → the variable its value comes from. */
-  inputs: z.record(z.string().regex(/^[A-Za-z0-9_.]{1,64}$/), VariableNameSchema).default({}),
+  inputs: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.]{0,63}$/), VariableNameSchema).default({}),
   /** Result field → the variable it is stored into. */
-  outputs: z.record(z.string().regex(/^[A-Za-z0-9_.]{1,64}$/), VariableNameSchema).default({}),
+  outputs: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.]{0,63}$/), VariableNameSchema).default({}),
   timeoutMs,
   next: NodeIdSchema,
   onFailure: NodeIdSchema,
@@ -227,7 +227,10 @@ export const IvrFlowSchema = z.strictObject({
   nodes: z.record(NodeIdSchema, IvrNodeSchema),
 });
 
+/** A validated flow, defaults applied. */
 export type IvrFlow = z.infer<typeof IvrFlowSchema>;
+/** A flow document as authors write it (defaulted fields optional). */
+export type IvrFlowInput = z.input<typeof IvrFlowSchema>;
 export type IvrNode = z.infer<typeof IvrNodeSchema>;
 export type IvrNodeKind = IvrNode['kind'];
 export type NodeOf<K extends IvrNodeKind> = Extract<IvrNode, { kind: K }>;

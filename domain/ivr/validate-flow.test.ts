@@ -27,6 +27,12 @@ const cases: { code: FlowIssueCode; doc: unknown; path: (string | number)[] }[] 
   { code: 'schema_invalid', doc: flowDoc({ a: { ...bye, reason: 'bored' } }), path: ['nodes', 'a', 'reason'] },
   { code: 'schema_invalid', doc: flowDoc({ a: { kind: 'transfer', to: 'not a number' } }), path: ['nodes', 'a', 'to'] },
   {
+    // zod would drop the key silently; the node must not vanish on publish.
+    code: 'schema_invalid',
+    doc: JSON.parse('{"id":"f","name":"n","start":"a","defaultLanguage":"en-US","nodes":{"a":{"kind":"hangup","reason":"other"},"__proto__":{"kind":"hangup","reason":"other"}}}'),
+    path: ['nodes', '__proto__'],
+  },
+  {
     code: 'too_many_nodes',
     doc: flowDoc(Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`n${i}`, bye]))),
     path: ['nodes'],

@@ -36,16 +36,19 @@ export type FlowValidation = { ok: true; flow: IvrFlow } | { ok: false; issues: 
  */
 export function validateFlow(flow: unknown): FlowValidation {
   let parsed;
+  const reserved: FlowIssue[] = [];
   try {
+    reservedKeys(flow, [], reserved, 0);
     parsed = IvrFlowSchema.safeParse(flow);
   } catch (e) {
     // Hostile input (getters that throw, revoked proxies) must still yield an issue, not an exception.
     return { ok: false, issues: [issue('schema_invalid', [], `the flow could not be read: ${String(e)}`)] };
   }
-  if (!parsed.success) {
+  if (!parsed.success || reserved.length > 0) {
+    const zodIssues = parsed.success ? [] : parsed.error.issues;
     return {
       ok: false,
-      issues: parsed.error.issues.map((i) => issue('schema_invalid', i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), i.message)),
+      issues: [...reserved, ...zodIssues.map((i) => issue('schema_invalid', i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), i.message))],
     };
   }
   const issues = graphIssues(parsed.data);
@@ -59,6 +62,18 @@ export function parseFlowOrThrow(flow: unknown): IvrFlow {
   const first = v.issues[0]!;
   const more = v.issues.length > 1 ? ` (and ${v.issues.length - 1} more)` : '';
   throw new LedgerlineError('IVR_FLOW_INVALID', `${first.code} at ${first.path.join('.') || '(root)'}: ${first.message}${more}`, { issues: v.issues });
+}
+
+/**
+ * zod silently drops `__proto__` keys from records, so a node or translation under that name would vanish on publish;
+ * report it instead. JSON.parse makes such keys own properties, which is how they arrive here.
+ */
+function reservedKeys(value: unknown, path: (string | number)[], out: FlowIssue[], depth: number): void {
+  if (depth > 32 || typeof value !== 'object' || value === null || out.length >= 20) return;
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') out.push(issue('schema_invalid', [...path, key], 'the key "__proto__" is reserved'));
+    else reservedKeys((value as Record<string, unknown>)[key], [...path, Array.isArray(value) ? Number(key) : key], out, depth + 1);
+  }
 }
 
 function issue(code: FlowIssueCode, path: (string | number)[], message: string): FlowIssue {
