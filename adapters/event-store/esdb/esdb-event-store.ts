@@ -8,7 +8,7 @@
 import { EventStoreDBClient, eventTypeFilter, excludeSystemEvents, jsonEvent, streamNameFilter } from '@eventstore/db-client';
 import type { AllStreamResolvedEvent, AppendExpectedRevision, Filter, JSONType, ResolvedEvent, StreamingRead } from '@eventstore/db-client';
 import { InvalidEventStoreInputError, WrongExpectedVersionError } from '../errors.ts';
-import { GENESIS_HASH, verifyChainLinks, type ChainedEvent } from '../hash-chain.ts';
+import { GENESIS_HASH, type ChainedEvent } from '../hash-chain.ts';
 import type {
   AppendOptions,
   AppendResult,
@@ -54,6 +54,7 @@ import {
   type EsdbResolvedLike,
 } from './esdb-mapping.ts';
 import { resubscribingSubscription, type EsdbSubscriptionSource } from './esdb-subscription.ts';
+import { verifyReadableChains } from './esdb-verify.ts';
 
 /** Append options this adapter understands beyond the port's: a per-call write deadline in milliseconds. */
 export interface EsdbAppendOptions extends AppendOptions {
@@ -70,6 +71,8 @@ export interface EsdbStoreOptions {
 
 const DEFAULT_DEADLINE_MS = 10_000;
 const DEFAULT_APPEND_ATTEMPTS = 20;
+/** An expected revision no stream reaches: appends with it only ask the server for the actual revision. */
+const UNREACHABLE_REVISION = 2n ** 62n;
 
 /**
  * Opens an EventStoreDB-backed store from a connection string (`esdb://host:2113?tls=false`,
@@ -105,15 +108,21 @@ class EsdbEventStore implements EventStore {
     const deadline = validateDeadline(options.deadline ?? this.#deadline);
     const ctx: ErrorContext = { streamName: stream, expectedRevision: expected, operation: 'appendToStream' };
 
-    if (expected === 'no_stream') return this.#write(stream, list, 'no_stream', 0n, GENESIS_HASH, deadline, ctx);
     if (typeof expected === 'bigint') {
       // The server checks the revision (and recognises an idempotent retry); the link needs the hash at `expected`.
+      // A hidden event there (soft delete, truncation) cannot be read: the chain then restarts from the genesis hash.
       const base = await this.#eventAt(stream, expected);
       return this.#write(stream, list, expected, expected + 1n, base?.chain.hash ?? GENESIS_HASH, deadline, ctx);
     }
+    if (expected === 'no_stream') {
+      const hidden = await this.#hiddenHead(stream, list, ctx);
+      // New stream: revision 0. Readable events: the server rejects (or acknowledges an idempotent retry, writing
+      // nothing), so the link does not matter. Soft-deleted: the server continues the revisions after the hidden head.
+      const first = hidden === 'no_stream' || (await this.#tail(stream, 1)).length > 0 ? 0n : hidden + 1n;
+      return this.#write(stream, list, 'no_stream', first, GENESIS_HASH, deadline, ctx);
+    }
 
     // 'any' and 'stream_exists': learn the head, then write with that exact revision so the chain links to it.
-    let hiddenHead: bigint | undefined;
     for (let attempt = 1; ; attempt++) {
       const tail = await this.#tail(stream, list.length);
       const head = tail[0];
@@ -126,22 +135,37 @@ class EsdbEventStore implements EventStore {
           return { success: true, nextExpectedRevision: head.revision, position: head.position };
         }
         [esdbExpected, first, prev] = [head.revision, head.revision + 1n, head.chain.hash];
-      } else if (hiddenHead !== undefined) {
-        // Soft-deleted or truncated: revisions continue after events we can no longer read, so the chain restarts.
-        [esdbExpected, first, prev] = [hiddenHead, hiddenHead + 1n, GENESIS_HASH];
-      } else if (expected === 'stream_exists') {
-        throw new WrongExpectedVersionError(stream, 'stream_exists', 'no_stream');
       } else {
-        [esdbExpected, first, prev] = ['no_stream', 0n, GENESIS_HASH];
+        const hidden = await this.#hiddenHead(stream, list, ctx);
+        // Nothing readable: a new stream, or a soft-deleted one (which, as on PostgreSQL, does not "exist").
+        if (expected === 'stream_exists') throw new WrongExpectedVersionError(stream, 'stream_exists', 'no_stream');
+        [esdbExpected, first, prev] = hidden === 'no_stream' ? ['no_stream', 0n, GENESIS_HASH] : [hidden, hidden + 1n, GENESIS_HASH];
       }
       try {
         return await this.#write(stream, list, esdbExpected, first, prev, deadline, ctx);
       } catch (err) {
         if (!(err instanceof WrongExpectedVersionError) || attempt >= this.#attempts) throw err;
-        hiddenHead = typeof err.actualVersion === 'bigint' ? err.actualVersion : undefined;
         await pause(attempt);
       }
     }
+  }
+
+  /**
+   * The stream's last revision even when no event is readable (soft delete, truncation), or 'no_stream': an append
+   * with an expected revision no stream can reach is refused with the actual revision, and writes nothing.
+   */
+  async #hiddenHead(stream: string, list: readonly ValidatedEvent[], ctx: ErrorContext): Promise<bigint | 'no_stream'> {
+    const probe = buildChainedEvents(stream, list, UNREACHABLE_REVISION + 1n, GENESIS_HASH).map((e) =>
+      jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: e.metadata }),
+    );
+    try {
+      await this.#client.appendToStream(stream, probe, { expectedRevision: UNREACHABLE_REVISION, deadline: this.#deadline });
+    } catch (err) {
+      const mappedErr = mapEsdbError(err, ctx);
+      if (mappedErr instanceof WrongExpectedVersionError) return mappedErr.actualVersion;
+      throw mappedErr;
+    }
+    throw new Error(`EventStoreDB accepted an append to ${stream} at revision ${UNREACHABLE_REVISION}`);
   }
 
   /** Builds the chained events from `first`/`prev` and appends them with `esdbExpected`. */
@@ -217,6 +241,7 @@ class EsdbEventStore implements EventStore {
         const e = fromEsdbResolved(r);
         return e !== undefined && matches(e) ? e : undefined;
       },
+      checkpointOfSkipped: (r) => (r.event?.position ? fromEsdbPosition(r.event.position) : undefined),
       ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
     });
   }
@@ -301,19 +326,15 @@ class EsdbEventStore implements EventStore {
   }
 
   async verifyChain(options: { stream?: string } = {}): Promise<ChainReport> {
+    const read = (name: string) => this.#chainedStream(name);
     if (options.stream !== undefined) {
       validateStreamName(options.stream);
-      return verifyChainLinks(this.#chainedStream(options.stream));
+      return verifyReadableChains([options.stream], read);
     }
     // $all interleaves streams; the verifier wants each stream whole and in order: collect names, then read each.
     const names = new Set<string>();
     for await (const e of this.readAll()) names.add(e.streamId);
-    const each = (name: string) => this.#chainedStream(name);
-    return verifyChainLinks(
-      (async function* () {
-        for (const name of names) yield* each(name);
-      })(),
-    );
+    return verifyReadableChains(names, read);
   }
 
   /** One stream's events for the verifier; a deleted or tombstoned stream has nothing left to verify. */

@@ -173,3 +173,28 @@ describe('re-subscribing catch-up subscription', () => {
     expect(sources[0]!.cancelled).toBe(true);
   });
 });
+
+describe('client-side skips', () => {
+  it('report the skipped position as one coalesced checkpoint', async () => {
+    const seen: string[] = [];
+    const sources: ScriptedSource[] = [];
+    const sub = resubscribingSubscription<Position>({
+      open: (cursor, checkpoint) => {
+        const s = new ScriptedSource(cursor, checkpoint);
+        sources.push(s);
+        return s;
+      },
+      cursorOf: (r) => (r.event?.position ? fromEsdbPosition(r.event.position) : undefined),
+      map: (r) => ((r.event?.data as { n: number }).n % 2 === 0 ? undefined : fromEsdbResolved(r)),
+      checkpointOfSkipped: (r) => (r.event?.position ? fromEsdbPosition(r.event.position) : undefined),
+      onCheckpoint: (p) => {
+        seen.push(`checkpoint ${p.commit}`);
+      },
+    });
+    const it = sub[Symbol.asyncIterator]();
+    for (const n of [1, 2, 4, 5, 6]) sources[0]!.send(n);
+    for (let i = 0; i < 2; i++) for (const n of await take(it, 1)) seen.push(`event ${n}`);
+    await sub.unsubscribe();
+    expect(seen).toEqual(['event 1', 'checkpoint 40', 'event 5']);
+  });
+});

@@ -28,6 +28,11 @@ export interface ResubscribeSpec<C> {
   cursorOfCheckpoint?(position: Position): C;
   /** The port's event, or undefined to skip the record (system records, client-side filters). */
   map(resolved: EsdbResolvedLike): RecordedEvent | undefined;
+  /**
+   * For a skipped record, the position the subscription has now scanned past, reported as a checkpoint (so a
+   * client-side filter still moves the consumer's checkpoint, as the server's filter does).
+   */
+  checkpointOfSkipped?(resolved: EsdbResolvedLike): Position | undefined;
   onCheckpoint?: (position: Position) => void | Promise<void>;
   streamName?: string;
   /** Delay before re-subscribing after the n-th consecutive drop (0-based), in ms. */
@@ -131,7 +136,12 @@ class ResubscribingSubscription<C> implements StreamSubscription {
     const cursor = this.#spec.cursorOf(resolved);
     if (cursor !== undefined) this.#cursor = cursor;
     const event = this.#spec.map(resolved);
-    if (event !== undefined) this.#push({ kind: 'event', event });
+    if (event !== undefined) {
+      this.#push({ kind: 'event', event });
+      return;
+    }
+    const scanned = this.#spec.checkpointOfSkipped?.(resolved);
+    if (scanned !== undefined && this.#spec.onCheckpoint) this.#push({ kind: 'checkpoint', position: scanned });
   }
 
   #acceptCheckpoint(position: Position): void {
@@ -141,7 +151,10 @@ class ResubscribingSubscription<C> implements StreamSubscription {
   }
 
   #push(item: Item): void {
-    this.#queue.push(item);
+    const last = this.#queue[this.#queue.length - 1];
+    // Consecutive checkpoints collapse into the newest: the consumer only needs the furthest scanned position.
+    if (item.kind === 'checkpoint' && last?.kind === 'checkpoint') this.#queue[this.#queue.length - 1] = item;
+    else this.#queue.push(item);
     if (!this.#paused && this.#queue.length >= HIGH_WATER && this.#current) {
       this.#paused = true;
       this.#current.pause();
