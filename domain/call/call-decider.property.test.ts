@@ -8,6 +8,7 @@ import { parseStoredEvent, toStoredEvent } from '../events/registry.ts';
 import { CALL_COMMAND_TYPES, type CallCommand, type CallCommandType } from './call-commands.ts';
 import { callDecider } from './call-decider.ts';
 import type { CallEvent } from './call-events.ts';
+import { callTransitions } from './call-state-machine.ts';
 import { CALL_STATUSES, type CallState } from './call-state.ts';
 import { cmd, sampleCommand } from './call-fixtures.ts';
 
@@ -95,6 +96,27 @@ function build(step: { type: CallCommandType; fields: Record<string, unknown> | 
 const OFFERING = ['offered', 'ringing', 'agent_answered'];
 const CALLBACK = ['callback_requested', 'callback_pending', 'callback_dialing'];
 
+const listed = new Set(callTransitions.map((r) => `${r.from} ${r.command} ${r.to}`));
+
+/** Runs a sequence, ignoring refusals; returns every accepted transition as `from command to`. */
+function transitionsOf(steps: readonly { type: CallCommandType; fields: Record<string, unknown> | null; dt: number }[]): string[] {
+  let state = callDecider.initialState;
+  let at = 1_000;
+  const seen: string[] = [];
+  for (const step of steps) {
+    at += step.dt;
+    try {
+      const c = build(step, at);
+      const before = state.status;
+      for (const e of callDecider.decide(c, state)) state = callDecider.evolve(state, e);
+      seen.push(`${before} ${c.type} ${state.status}`);
+    } catch (e) {
+      if (!isLedgerlineError(e)) throw e;
+    }
+  }
+  return seen;
+}
+
 function checkInvariants(s: CallState): void {
   expect(CALL_STATUSES).toContain(s.status);
   expect(s.offer !== null, `offer in ${s.status}`).toBe(OFFERING.includes(s.status));
@@ -178,4 +200,14 @@ describe('call decider properties', () => {
       { numRuns: 200 },
     );
   });
+
+  it('every accepted transition is listed in callTransitions', () => {
+    fc.assert(
+      fc.property(sequenceArb(80), (steps) => {
+        for (const tr of transitionsOf(steps)) expect(listed, tr).toContain(tr);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
 });
