@@ -220,3 +220,72 @@ describe('parseFlowOrThrow', () => {
     }
   });
 });
+
+describe('validateFlow on random graphs', () => {
+  const ids = ['a', 'b', 'c', 'd', 'e'];
+  const target = fc.constantFrom(...ids, 'ghost');
+  const node = fc.oneof(
+    fc.record({ kind: fc.constant('play'), prompt: fc.constant({ id: 'p' }), next: target }),
+    fc.record({ kind: fc.constant('set'), variable: fc.constant('x'), value: fc.integer(), next: target }),
+    fc.record({ kind: fc.constant('language'), language: fc.constant('fr'), next: target }),
+    fc.record({
+      kind: fc.constant('condition'),
+      branches: fc.array(fc.record({ when: fc.constant({ kind: 'caller_tier', in: ['gold'] }), next: target }), { minLength: 1, maxLength: 2 }),
+      default: target,
+    }),
+    fc.record({
+      kind: fc.constant('menu'),
+      prompt: fc.constant({ id: 'm' }),
+      options: fc.array(fc.record({ key: fc.constantFrom('1', '2', '3'), next: target }), { minLength: 1, maxLength: 3 }),
+      timeoutMs: fc.constant(5000),
+      maxRetries: fc.constant(1),
+      onExhausted: target,
+    }),
+    fc.constant({ kind: 'hangup', reason: 'other' }),
+  );
+  const graph = fc.record({ nodes: fc.dictionary(fc.constantFrom(...ids), node, { minKeys: 1 }), start: fc.constantFrom(...ids) });
+
+  const resolve = (doc: unknown, path: (string | number)[]) =>
+    path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined), doc);
+
+  it('points every issue at a place that exists in the document', () => {
+    fc.assert(
+      fc.property(graph, ({ nodes, start }) => {
+        const doc = flowDoc(nodes, start);
+        const v = validateFlow(doc);
+        if (v.ok) return;
+        for (const i of v.issues) {
+          expect(FLOW_ISSUE_CODES).toContain(i.code);
+          expect(resolve(doc, i.path)).toBeDefined();
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('accepts a graph only when every target exists and every node is reachable (independent check)', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(graph, ({ nodes, start }) => {
+        const v = validateFlow(flowDoc(nodes, start));
+        if (!v.ok) return;
+        accepted++;
+        const targets = (n: Record<string, unknown>) => [...JSON.stringify(n).matchAll(/"(?:next|onExhausted|default)":"(\w+)"/g)].map((m) => m[1]!);
+        const seen = new Set([start]);
+        const todo = [start];
+        while (todo.length) {
+          for (const t of targets(nodes[todo.pop()!] as Record<string, unknown>)) {
+            expect(Object.hasOwn(nodes, t)).toBe(true);
+            if (!seen.has(t)) {
+              seen.add(t);
+              todo.push(t);
+            }
+          }
+        }
+        expect([...seen].sort()).toEqual(Object.keys(nodes).sort());
+      }),
+      { numRuns: 500 },
+    );
+    expect(accepted).toBeGreaterThan(10);
+  });
+});
