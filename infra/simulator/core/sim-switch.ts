@@ -1,0 +1,824 @@
+// The simulated switch core: channels, their state machine, and the events each transition fires, in the order of
+// the reference §3. Socket listeners subscribe to `fire`; the API layer (api/) and apps (core/apps.ts) drive it.
+import type { SimClock, SimTimer } from '../clock/sim-clock.ts';
+import { type Channel, type CallerProfile, type RunningApp, noTimes, setVariable } from '../channels/channel.ts';
+import { type CallState, type ChannelState, callStateNumber, stateNumber } from '../channels/channel-states.ts';
+import { q850Of } from '../channels/hangup-causes.ts';
+import type { FsEvent, FsHeader } from '../events/fs-event.ts';
+import { localStamp, uptimeText as uptime } from '../events/fs-dates.ts';
+import { appHandlers } from './apps.ts';
+import type { SeededRandom } from '../random/seeded-random.ts';
+import type { EndpointDirectory } from './endpoints.ts';
+import { EventFactory, type EventSpec } from './event-factory.ts';
+import { type MediaDuration, defaultMediaDuration, playbackFileType } from './media.ts';
+import type { SwitchIdentity } from './switch-identity.ts';
+
+/** One dialplan step. */
+export interface DialplanApp {
+  app: string;
+  data?: string;
+}
+
+/** Resolves an extension to its apps; undefined = no route (NO_ROUTE_DESTINATION). */
+export type Dialplan = (exten: string, context: string, ch: Channel) => DialplanApp[] | undefined;
+
+/** Every extension parks by default: the ACD drives the call from there. */
+export const defaultDialplan: Dialplan = () => [{ app: 'park' }];
+
+/** Options for a caller arriving from the network (the A leg). */
+export interface InboundCallOptions {
+  uuid?: string;
+  callerIdNumber?: string;
+  callerIdName?: string;
+  destinationNumber?: string;
+  context?: string;
+  /** SIP profile in the channel name (default `external`). */
+  profile?: string;
+  /** Host part of the channel name (default the switch IPv4). */
+  host?: string;
+  networkAddr?: string;
+  /** Extra channel variables (appended after the SIP ones). */
+  variables?: Record<string, string>;
+  /** Dialplan apps to run; default: the dialplan for destinationNumber (answer, park unless configured). */
+  apps?: DialplanApp[];
+}
+
+/** What a DTMF key press looks like. */
+export interface DtmfOptions {
+  durationSamples?: number;
+  source?: 'RTP' | 'INBAND_AUDIO' | 'ENDPOINT' | 'APP' | 'UNKNOWN';
+  interDigitMs?: number;
+}
+
+export interface SwitchOptions {
+  clock: SimClock;
+  random: SeededRandom;
+  identity: SwitchIdentity;
+  endpoints: EndpointDirectory;
+  dialplan?: Dialplan;
+  mediaDuration?: MediaDuration;
+  firstSequence?: number;
+  maxSessions?: number;
+  sessionsPerSecond?: number;
+}
+
+type Sink = (event: FsEvent) => void;
+
+const DOWN_STATES: ReadonlySet<ChannelState> = new Set(['CS_HANGUP', 'CS_REPORTING', 'CS_DESTROY']);
+
+/** Channel with simulator bookkeeping. */
+export interface SimChannel extends Channel {
+  /** Bumped whenever control of the channel is taken (bridge, transfer, uuid_park) so a dialplan stops continuing. */
+  flow: number;
+  activeApps: Set<RunningApp>;
+  dtmfListeners: Set<(digit: string) => void>;
+  /** Called once when the channel is down (apps, conference, eavesdrop clean up). */
+  onDown: Set<() => void>;
+  /** Hold music playing to the partner because this channel holds. */
+  holdMusic?: RunningApp;
+}
+
+/** The simulated FreeSWITCH core. */
+export class SimSwitch {
+  readonly clock: SimClock;
+  readonly random: SeededRandom;
+  readonly identity: SwitchIdentity;
+  readonly endpoints: EndpointDirectory;
+  readonly events: EventFactory;
+  readonly channels = new Map<string, SimChannel>();
+  dialplan: Dialplan;
+  mediaDuration: MediaDuration;
+  readonly startedMicros: number;
+  readonly maxSessions: number;
+  readonly sessionsPerSecond: number;
+  sessionsSinceStartup = 0;
+  peakSessions = 0;
+  private readonly sinks = new Set<Sink>();
+  private nextSessionId = 1;
+  private readonly ipByUser = new Map<string, string>();
+
+  constructor(options: SwitchOptions) {
+    this.clock = options.clock;
+    this.random = options.random;
+    this.identity = options.identity;
+    this.endpoints = options.endpoints;
+    this.events = new EventFactory(options.identity, options.clock, options.firstSequence ?? 1);
+    this.dialplan = options.dialplan ?? defaultDialplan;
+    this.mediaDuration = options.mediaDuration ?? defaultMediaDuration;
+    this.startedMicros = options.clock.nowMicros();
+    this.maxSessions = options.maxSessions ?? 1000;
+    this.sessionsPerSecond = options.sessionsPerSecond ?? 30;
+  }
+
+  // ---- event plumbing -------------------------------------------------------------------------------------------
+
+  /** Receives every event fired, in Event-Sequence order. Returns an unsubscribe function. */
+  subscribe(sink: Sink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  fire(event: FsEvent): void {
+    for (const sink of [...this.sinks]) sink(event);
+  }
+
+  /** Fires a channel event. */
+  emit(ch: Channel, name: string, spec: EventSpec = {}): void {
+    this.fire(this.events.channel(ch, name, spec));
+  }
+
+  now(): number {
+    return this.clock.nowMicros();
+  }
+
+  /** A timer tied to a channel: cancelled when the channel goes down. */
+  after(ch: SimChannel, ms: number, fn: () => void): SimTimer {
+    const timer = this.clock.setTimer(ms, () => {
+      ch.timers.delete(timer);
+      if (!this.isDown(ch)) fn();
+    });
+    ch.timers.add(timer);
+    return timer;
+  }
+
+  cancel(ch: SimChannel, timer: SimTimer): void {
+    ch.timers.delete(timer);
+    this.clock.clearTimer(timer);
+  }
+
+  isDown(ch: Channel): boolean {
+    return DOWN_STATES.has(ch.state);
+  }
+
+  get(uuid: string): SimChannel | undefined {
+    return this.channels.get(uuid);
+  }
+
+  // ---- channel creation -----------------------------------------------------------------------------------------
+
+  /** Allocates a channel in CS_NEW (no events yet). */
+  createChannel(init: { uuid: string; name: string; direction: 'inbound' | 'outbound'; profile: Omit<CallerProfile, 'times' | 'uuid' | 'channelName' | 'direction'>; hitDialplan: boolean }): SimChannel {
+    const now = this.now();
+    const times = noTimes();
+    times.created = now;
+    times.profileCreated = now;
+    const ch: SimChannel = {
+      uuid: init.uuid,
+      name: init.name,
+      direction: init.direction,
+      state: 'CS_NEW',
+      runningState: 'CS_NEW',
+      callState: 'DOWN',
+      answered: false,
+      earlyMedia: false,
+      ringReady: false,
+      hitDialplan: init.hitDialplan,
+      profile: { ...init.profile, direction: init.direction, uuid: init.uuid, channelName: init.name, times },
+      variables: new Map(),
+      held: false,
+      recordings: new Map(),
+      dtmfQueue: [],
+      timers: new Set(),
+      sessionId: this.nextSessionId++,
+      flow: 0,
+      activeApps: new Set(),
+      dtmfListeners: new Set(),
+      onDown: new Set(),
+    };
+    this.channels.set(ch.uuid, ch);
+    this.sessionsSinceStartup++;
+    this.peakSessions = Math.max(this.peakSessions, this.channels.size);
+    return ch;
+  }
+
+  /** An IP per agent phone, stable for a run. */
+  userAddress(user: string): string {
+    let ip = this.ipByUser.get(user);
+    if (!ip) {
+      const n = Number.parseInt(user, 10);
+      ip = `192.168.1.${Number.isFinite(n) ? 10 + (n % 200) : 10 + this.ipByUser.size}`;
+      this.ipByUser.set(user, ip);
+    }
+    return ip;
+  }
+
+  /** A caller arrives: CHANNEL_STATE/CREATE/CALLSTATE…, then its dialplan (default answer + park). Returns the uuid. */
+  inboundCall(options: InboundCallOptions = {}): string {
+    const uuid = options.uuid ?? this.random.uuid();
+    if (this.channels.has(uuid)) throw new Error(`duplicate channel uuid ${uuid}`);
+    const cidNum = options.callerIdNumber ?? '+15550100';
+    const cidName = options.callerIdName ?? cidNum;
+    const dest = options.destinationNumber ?? '5000';
+    const context = options.context ?? 'public';
+    const host = options.host ?? this.identity.ipv4;
+    const networkAddr = options.networkAddr ?? '203.0.113.10';
+    const name = `sofia/${options.profile ?? 'external'}/${cidNum}@${host}`;
+    const ch = this.createChannel({
+      uuid,
+      name,
+      direction: 'inbound',
+      hitDialplan: true,
+      profile: {
+        logicalDirection: 'inbound', username: cidNum, dialplan: 'XML', callerIdName: cidName, callerIdNumber: cidNum,
+        origCallerIdName: cidName, origCallerIdNumber: cidNum, calleeIdName: '', calleeIdNumber: '', networkAddr,
+        ani: cidNum, aniii: '', destinationNumber: dest, source: 'mod_sofia', transferSource: '', context, rdnis: '',
+        profileIndex: '1', screenBit: true, privacyHideName: false, privacyHideNumber: false,
+      },
+    });
+    const v = (k: string, val: string): void => setVariable(ch, k, val);
+    v('direction', 'inbound');
+    v('uuid', uuid);
+    v('session_id', String(ch.sessionId));
+    v('sip_from_user', cidNum);
+    v('sip_from_uri', `${cidNum}@${networkAddr}`);
+    v('sip_from_host', networkAddr);
+    v('channel_name', name);
+    v('sip_call_id', `${this.random.uuid()}@${networkAddr}`);
+    v('sip_local_network_addr', host);
+    v('sip_network_ip', networkAddr);
+    v('sip_network_port', '5060');
+    v('sip_received_ip', networkAddr);
+    v('sip_received_port', '5060');
+    v('sip_via_protocol', 'udp');
+    if (cidName !== cidNum) v('sip_from_display', cidName);
+    v('sip_full_from', `${cidName === cidNum ? '' : `"${cidName}" `}<sip:${cidNum}@${networkAddr}>;tag=${this.random.uuid().slice(0, 8)}`);
+    v('sip_full_to', `<sip:${dest}@${host}>`);
+    v('sip_req_user', dest);
+    v('sip_req_uri', `${dest}@${host}`);
+    v('sip_req_host', host);
+    v('sip_to_user', dest);
+    v('sip_to_uri', `${dest}@${host}`);
+    v('sip_to_host', host);
+    v('sip_contact_user', cidNum);
+    v('sip_contact_port', '5060');
+    v('sip_contact_uri', `${cidNum}@${networkAddr}:5060`);
+    v('sip_contact_host', networkAddr);
+    v('sip_via_host', networkAddr);
+    v('sip_via_port', '5060');
+    v('max_forwards', '69');
+    for (const [k, val] of Object.entries(options.variables ?? {})) v(k, val);
+
+    this.setRunning(ch, 'CS_INIT');
+    // The endpoint's init handler already asked for CS_ROUTING: CHANNEL_CREATE shows CS_INIT with number 2.
+    ch.state = 'CS_ROUTING';
+    this.emit(ch, 'CHANNEL_CREATE');
+    ch.readCodec = { name: 'PCMU', rate: 8000, bitRate: 64000 };
+    ch.writeCodec = { name: 'PCMU', rate: 8000, bitRate: 64000 };
+    v('rtp_use_codec_name', 'PCMU');
+    v('rtp_use_codec_rate', '8000');
+    v('rtp_use_codec_ptime', '20');
+    v('read_codec', 'PCMU');
+    v('read_rate', '8000');
+    v('write_codec', 'PCMU');
+    v('write_rate', '8000');
+    v('dtmf_type', 'rfc2833');
+    v('endpoint_disposition', 'RECEIVED');
+    v('call_uuid', uuid);
+    this.setRunning(ch, 'CS_ROUTING');
+    const apps = options.apps ?? this.dialplan(dest, context, ch);
+    if (!apps) {
+      this.hangup(ch, 'NO_ROUTE_DESTINATION');
+      return uuid;
+    }
+    this.setRunning(ch, 'CS_EXECUTE');
+    this.runApps(ch, apps);
+    return uuid;
+  }
+
+  // ---- state machine --------------------------------------------------------------------------------------------
+
+  /** Running-state change: callstate side effects first (inbound ringing, UNHELD→ACTIVE), then CHANNEL_STATE. */
+  setRunning(ch: SimChannel, state: ChannelState): void {
+    ch.state = state;
+    ch.runningState = state;
+    if (ch.callState === 'UNHELD' && !DOWN_STATES.has(state)) this.setCallState(ch, 'ACTIVE');
+    if (ch.direction === 'inbound' && state === 'CS_ROUTING' && ch.callState === 'DOWN') this.setCallState(ch, 'RINGING');
+    this.emit(ch, 'CHANNEL_STATE');
+  }
+
+  /** CHANNEL_CALLSTATE with Original-Channel-Call-State and the new state's number before the channel data. */
+  setCallState(ch: SimChannel, next: CallState): void {
+    const original = ch.callState;
+    if (original === next) return;
+    ch.callState = next;
+    this.emit(ch, 'CHANNEL_CALLSTATE', { before: [['Original-Channel-Call-State', original], ['Channel-Call-State-Number', String(callStateNumber(next))]] });
+  }
+
+  /** 180 Ringing: CHANNEL_PROGRESS, then CALLSTATE RINGING. */
+  markRingReady(ch: SimChannel): void {
+    if (ch.ringReady || ch.answered || this.isDown(ch)) return;
+    ch.ringReady = true;
+    ch.profile.times.progress = this.now();
+    this.emit(ch, 'CHANNEL_PROGRESS');
+    if (ch.callState === 'DOWN' || ch.callState === 'DIALING') this.setCallState(ch, 'RINGING');
+  }
+
+  /** 183 with SDP: CHANNEL_PROGRESS_MEDIA, then CALLSTATE EARLY. */
+  markPreAnswered(ch: SimChannel): void {
+    if (ch.earlyMedia || ch.answered || this.isDown(ch)) return;
+    ch.earlyMedia = true;
+    ch.profile.times.progressMedia = this.now();
+    this.emit(ch, 'CHANNEL_PROGRESS_MEDIA');
+    this.setCallState(ch, 'EARLY');
+  }
+
+  /** 200 OK: CHANNEL_ANSWER (still showing the previous call state), then CALLSTATE ACTIVE. */
+  markAnswered(ch: SimChannel): void {
+    if (ch.answered || this.isDown(ch)) return;
+    ch.answered = true;
+    ch.profile.times.answered = this.now();
+    if (!ch.readCodec) {
+      ch.readCodec = { name: 'PCMU', rate: 8000, bitRate: 64000 };
+      ch.writeCodec = { name: 'PCMU', rate: 8000, bitRate: 64000 };
+    }
+    setVariable(ch, 'endpoint_disposition', 'ANSWER');
+    this.emit(ch, 'CHANNEL_ANSWER');
+    this.setCallState(ch, 'ACTIVE');
+  }
+
+  // ---- applications ---------------------------------------------------------------------------------------------
+
+  /** Runs dialplan apps in sequence; the dialplan running out hangs the call up (NORMAL_CLEARING). */
+  runApps(ch: SimChannel, apps: readonly DialplanApp[], index = 0, flow = ch.flow): void {
+    if (this.isDown(ch) || ch.flow !== flow) return;
+    const step = apps[index];
+    if (!step) {
+      this.hangup(ch, 'NORMAL_CLEARING');
+      return;
+    }
+    this.execute(ch, step.app, step.data ?? '', this.random.uuid(), () => this.runApps(ch, apps, index + 1, flow));
+  }
+
+  /**
+   * Executes one application: CHANNEL_EXECUTE, the app's own events, CHANNEL_EXECUTE_COMPLETE with the same
+   * Application-UUID (the sendmsg Event-UUID when given). `then` runs after completion if the channel is still up.
+   */
+  execute(ch: SimChannel, name: string, data: string, appUuid: string, then?: () => void): void {
+    if (this.isDown(ch)) return;
+    const handler = appHandlers.get(name.toLowerCase());
+    setVariable(ch, 'current_application_data', data);
+    setVariable(ch, 'current_application', name);
+    const app: RunningApp = { name, data, uuid: appUuid };
+    this.emit(ch, 'CHANNEL_EXECUTE', { after: [['Application', name], ['Application-Data', data], ['Application-UUID', appUuid]] });
+    ch.activeApps.add(app);
+    let finished = false;
+    const done = (response?: string): void => {
+      if (finished) return;
+      finished = true;
+      ch.activeApps.delete(app);
+      ch.lastApp = { name, data };
+      this.emit(ch, 'CHANNEL_EXECUTE_COMPLETE', {
+        after: [['Application', name], ['Application-Data', data], ['Application-Response', response || '_none_'], ['Application-UUID', appUuid]],
+      });
+      if (then && !this.isDown(ch)) then();
+    };
+    if (!handler) {
+      // FreeSWITCH logs "Invalid Application" and hangs up with INVALID_URL-like failure; the simulator completes it.
+      done('_none_');
+      return;
+    }
+    handler(this, ch, data, done, app);
+  }
+
+  /** Interrupts the running apps (hangup, or another command taking control). */
+  interruptApps(ch: SimChannel, reason: 'hangup' | 'break' | 'unpark'): void {
+    for (const app of [...ch.activeApps].reverse()) app.interrupt?.(reason);
+  }
+
+  /** Plays a file: PLAYBACK_START, then PLAYBACK_STOP (done after the media's duration, or break when stopped). */
+  play(ch: SimChannel, file: string, onEnd: (status: 'done' | 'break') => void): { stop: () => void } {
+    const type = playbackFileType(file);
+    this.emit(ch, 'PLAYBACK_START', { after: [['Playback-File-Path', file], ...(type ? [['Playback-File-Type', type] as FsHeader] : [])] });
+    let over = false;
+    const finish = (status: 'done' | 'break'): void => {
+      if (over) return;
+      over = true;
+      if (timer) this.cancel(ch, timer);
+      this.emit(ch, 'PLAYBACK_STOP', { after: [['Playback-File-Path', file], ...(type ? [['Playback-File-Type', type] as FsHeader] : []), ['Playback-Status', status]] });
+      onEnd(status);
+    };
+    const ms = this.mediaDuration(file);
+    const timer = Number.isFinite(ms) ? this.after(ch, ms, () => finish('done')) : undefined;
+    return { stop: () => finish('break') };
+  }
+
+  /** The caller (or phone) presses keys: one DTMF event per digit, spaced by interDigitMs. */
+  sendDtmf(uuid: string, digits: string, options: DtmfOptions = {}): boolean {
+    const ch = this.channels.get(uuid);
+    if (!ch || this.isDown(ch)) return false;
+    const spacing = options.interDigitMs ?? 300;
+    [...digits].forEach((d, i) => {
+      const deliver = (): void => this.deliverDigit(ch, d, options);
+      if (i === 0) deliver();
+      else this.after(ch, spacing * i, deliver);
+    });
+    return true;
+  }
+
+  private deliverDigit(ch: SimChannel, digit: string, options: DtmfOptions): void {
+    if (this.isDown(ch)) return;
+    this.emit(ch, 'DTMF', {
+      after: [['DTMF-Digit', digit], ['DTMF-Duration', String(options.durationSamples ?? 2000)], ['DTMF-Source', options.source ?? 'RTP']],
+    });
+    for (const listener of [...ch.dtmfListeners]) listener(digit);
+  }
+
+  // ---- park -----------------------------------------------------------------------------------------------------
+
+  /** uuid_park / park_after_bridge: CS_PARK state, CHANNEL_PARK (no CHANNEL_EXECUTE). */
+  parkChannel(ch: SimChannel): void {
+    if (this.isDown(ch)) return;
+    this.takeControl(ch);
+    this.setRunning(ch, 'CS_PARK');
+    ch.parked = {};
+    this.emit(ch, 'CHANNEL_PARK');
+  }
+
+  /** Ends a park (app park or CS_PARK): CHANNEL_UNPARK, then the park app's EXECUTE_COMPLETE if it was an app. */
+  unpark(ch: SimChannel): void {
+    if (!ch.parked) return;
+    const appUuid = ch.parked.appUuid;
+    if (appUuid) {
+      const app = [...ch.activeApps].find((a) => a.uuid === appUuid);
+      app?.interrupt?.('unpark');
+    } else {
+      ch.parked = undefined;
+      this.emit(ch, 'CHANNEL_UNPARK');
+    }
+  }
+
+  /** Something else takes over the channel: parked apps end, dialplan continuation is cancelled. */
+  takeControl(ch: SimChannel): void {
+    ch.flow++;
+    this.unpark(ch);
+  }
+
+  // ---- bridge ---------------------------------------------------------------------------------------------------
+
+  /** uuid_bridge A B (reference §3.2). Fails when either leg is missing or down. */
+  bridge(a: SimChannel, b: SimChannel): boolean {
+    if (a === b || this.isDown(a) || this.isDown(b)) return false;
+    this.leaveBridge(a, 'moved');
+    this.leaveBridge(b, 'moved');
+    for (const x of [a, b]) this.takeControl(x);
+    for (const x of [a, b]) {
+      this.setRunning(x, 'CS_HIBERNATE');
+      this.setRunning(x, 'CS_RESET');
+      this.setRunning(x, 'CS_SOFT_EXECUTE');
+    }
+    setVariable(a, 'current_application_data', b.uuid);
+    setVariable(a, 'current_application', 'uuid_bridge');
+    this.emit(a, 'CHANNEL_EXECUTE', { after: [['Application', 'uuid_bridge'], ['Application-Data', b.uuid], ['Application-UUID', this.random.uuid()]] });
+    setVariable(b, 'current_application_data', a.uuid);
+    setVariable(b, 'current_application', 'uuid_bridge');
+    this.emit(b, 'CHANNEL_EXECUTE', { after: [['Application', 'uuid_bridge'], ['Application-Data', a.uuid], ['Application-UUID', this.random.uuid()]] });
+    for (const x of [a, b]) if (!x.answered) this.markAnswered(x);
+    const now = this.now();
+    a.profile.times.bridged = now;
+    b.profile.times.bridged = now;
+    if (b.profile.calleeIdNumber) {
+      a.profile.calleeIdName = b.profile.calleeIdName;
+      a.profile.calleeIdNumber = b.profile.calleeIdNumber;
+    }
+    a.peer = b.uuid;
+    b.peer = a.uuid;
+    a.bridgeRole = 'A';
+    b.bridgeRole = 'B';
+    a.other = { type: 'originatee', profile: snapshotProfile(b.profile, false) };
+    b.other = { type: 'originator', profile: snapshotProfile(a.profile, true) };
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      setVariable(x, 'last_bridge_to', y.uuid);
+      setVariable(x, 'bridge_channel', y.name);
+      setVariable(x, 'bridge_uuid', y.uuid);
+      setVariable(x, 'signal_bond', y.uuid);
+    }
+    this.emit(a, 'CHANNEL_BRIDGE', { before: [['Bridge-A-Unique-ID', a.uuid], ['Bridge-B-Unique-ID', b.uuid]] });
+    this.setRunning(b, 'CS_EXCHANGE_MEDIA');
+    return true;
+  }
+
+  /**
+   * Takes `ch` out of its bridge: CHANNEL_UNBRIDGE on the A leg, then the partner's after-bridge logic
+   * (`moved`: ch goes elsewhere; the partner reacts now). Returns the partner left behind.
+   */
+  leaveBridge(ch: SimChannel, why: 'moved' | 'hangup'): SimChannel | undefined {
+    const peer = ch.peer ? this.channels.get(ch.peer) : undefined;
+    if (!peer) return undefined;
+    const a = ch.bridgeRole === 'A' ? ch : peer;
+    const b = a === ch ? peer : ch;
+    ch.peer = undefined;
+    peer.peer = undefined;
+    for (const x of [a, b]) this.stopHoldMusic(x);
+    setVariable(a, 'last_bridge_role', 'originator');
+    setVariable(b, 'last_bridge_role', 'originatee');
+    const cause = ch.hangupCause ?? 'NORMAL_CLEARING';
+    setVariable(peer, 'bridge_hangup_cause', cause);
+    this.emit(a, 'CHANNEL_UNBRIDGE', { before: [['Bridge-A-Unique-ID', a.uuid], ['Bridge-B-Unique-ID', b.uuid]] });
+    if (why === 'moved') this.afterBridge(peer);
+    return peer;
+  }
+
+  /** What a leg does when its partner leaves: park_after_bridge, transfer_after_bridge, else hang up. */
+  afterBridge(ch: SimChannel): void {
+    if (this.isDown(ch)) return;
+    if (ch.variables.get('park_after_bridge') === 'true') {
+      this.parkChannel(ch);
+      return;
+    }
+    const transferTo = ch.variables.get('transfer_after_bridge');
+    if (transferTo) {
+      const [exten = '', dialplan = 'XML', context = ch.profile.context] = transferTo.split(':');
+      this.transfer(ch, exten, dialplan, context);
+      return;
+    }
+    this.hangup(ch, 'NORMAL_CLEARING');
+  }
+
+  // ---- transfer -------------------------------------------------------------------------------------------------
+
+  /** Blind transfer (switch_ivr_session_transfer): new caller profile, then routing and the extension's apps. */
+  transfer(ch: SimChannel, exten: string, dialplan = 'XML', context = 'default'): boolean {
+    if (this.isDown(ch)) return false;
+    this.leaveBridge(ch, 'moved');
+    this.takeControl(ch);
+    this.interruptApps(ch, 'break');
+    const now = this.now();
+    const epoch = Math.floor(now / 1_000_000);
+    const source = `${epoch}:${ch.uuid}:bl_xfer:${exten}/${context}/${dialplan}`;
+    const old = ch.profile;
+    old.times.transferred = now;
+    ch.profile = {
+      ...old,
+      times: { ...old.times, profileCreated: now, transferred: 0 },
+      destinationNumber: exten,
+      dialplan,
+      context,
+      rdnis: old.destinationNumber,
+      transferSource: source,
+      profileIndex: String(Number(old.profileIndex ?? '1') + 1),
+    };
+    const history = ch.variables.get('transfer_history');
+    setVariable(ch, 'transfer_history', history ? `${history.startsWith('ARRAY::') ? history : `ARRAY::${history}`}|:${source}` : source);
+    setVariable(ch, 'transfer_source', source);
+    this.setRunning(ch, 'CS_ROUTING');
+    const apps = dialplan === 'inline' ? parseInlineApps(exten) : this.dialplan(exten, context, ch);
+    if (!apps) {
+      this.hangup(ch, 'NO_ROUTE_DESTINATION');
+      return true;
+    }
+    this.setRunning(ch, 'CS_EXECUTE');
+    this.runApps(ch, apps);
+    return true;
+  }
+
+  // ---- hold -----------------------------------------------------------------------------------------------------
+
+  /** uuid_hold: CHANNEL_HOLD on the holder, hold music (a looping playback) to its partner. */
+  hold(ch: SimChannel): void {
+    if (this.isDown(ch) || ch.held) return;
+    ch.held = true;
+    ch.profile.times.lastHold = this.now();
+    this.emit(ch, 'CHANNEL_HOLD');
+    const peer = ch.peer ? this.channels.get(ch.peer) : undefined;
+    if (peer) {
+      const music = ch.variables.get('hold_music') ?? peer.variables.get('hold_music') ?? 'local_stream://moh';
+      const appUuid = this.random.uuid();
+      this.execute(peer, 'playback', music, appUuid);
+      ch.holdMusic = [...peer.activeApps].find((a) => a.uuid === appUuid);
+    }
+  }
+
+  /** uuid_hold off: the partner's music stops (PLAYBACK_STOP break), CHANNEL_UNHOLD on the holder. */
+  unhold(ch: SimChannel): void {
+    if (this.isDown(ch) || !ch.held) return;
+    this.stopHoldMusic(ch);
+    ch.held = false;
+    ch.profile.times.holdAccum += this.now() - ch.profile.times.lastHold;
+    this.emit(ch, 'CHANNEL_UNHOLD');
+  }
+
+  private stopHoldMusic(ch: SimChannel): void {
+    const music = ch.holdMusic;
+    ch.holdMusic = undefined;
+    music?.interrupt?.('break');
+  }
+
+  /** The phone itself puts the call on hold (re-INVITE sendonly): CALLSTATE HELD then CHANNEL_HOLD; resume: UNHELD then CHANNEL_UNHOLD. */
+  phoneHold(uuid: string, on: boolean): boolean {
+    const ch = this.channels.get(uuid);
+    if (!ch || this.isDown(ch) || ch.held === on) return false;
+    ch.held = on;
+    if (on) {
+      ch.profile.times.lastHold = this.now();
+      this.setCallState(ch, 'HELD');
+      this.emit(ch, 'CHANNEL_HOLD');
+    } else {
+      ch.profile.times.holdAccum += this.now() - ch.profile.times.lastHold;
+      this.setCallState(ch, 'UNHELD');
+      this.emit(ch, 'CHANNEL_UNHOLD');
+    }
+    return true;
+  }
+
+  // ---- recording ------------------------------------------------------------------------------------------------
+
+  /** uuid_record start / record_session: RECORD_START when the first frame is written (20 ms later); auto-stop after limitSec. */
+  startRecording(ch: SimChannel, path: string, limitSec?: number): boolean {
+    if (this.isDown(ch) || ch.recordings.has(path)) return false;
+    const rec = { started: false, masked: false };
+    ch.recordings.set(path, rec);
+    this.after(ch, 20, () => {
+      if (ch.recordings.get(path) !== rec) return;
+      rec.started = true;
+      this.emit(ch, 'RECORD_START', { after: [['Record-File-Path', path]] });
+    });
+    if (limitSec && limitSec > 0) this.after(ch, limitSec * 1000, () => this.stopRecording(ch, path, 'time-limit'));
+    return true;
+  }
+
+  /** Stops one recording (RECORD_STOP, if it had started). */
+  stopRecording(ch: SimChannel, path: string, completion?: string): boolean {
+    const rec = ch.recordings.get(path);
+    if (!rec) return false;
+    ch.recordings.delete(path);
+    if (rec.started) {
+      this.emit(ch, 'RECORD_STOP', { after: [['Record-File-Path', path], ...(completion ? [['Record-Completion-Cause', completion] as FsHeader] : [])] });
+    }
+    return true;
+  }
+
+  // ---- hangup ---------------------------------------------------------------------------------------------------
+
+  /**
+   * Hangs a leg up (BYE from the far end, uuid_kill, originate failure): CHANNEL_HANGUP, UNBRIDGE on the A leg and
+   * the partner's reaction, the apps' completion (UNPARK, EXECUTE_COMPLETE), then the tail: CS_HANGUP, RECORD_STOP,
+   * CALLSTATE HANGUP, CS_REPORTING, HANGUP_COMPLETE, DESTROY.
+   */
+  hangup(ch: SimChannel, cause = 'NORMAL_CLEARING'): boolean {
+    if (!this.beginHangup(ch, cause)) return false;
+    const peer = ch.peer ? this.channels.get(ch.peer) : undefined;
+    let peerFollows = false;
+    if (peer) {
+      this.leaveBridge(ch, 'hangup');
+      const keepsGoing = peer.variables.get('park_after_bridge') === 'true' || !!peer.variables.get('transfer_after_bridge');
+      if (!keepsGoing) peerFollows = this.beginHangup(peer, 'NORMAL_CLEARING');
+    }
+    this.finishHangup(ch);
+    if (peer) {
+      if (peerFollows) this.finishHangup(peer);
+      else this.afterBridge(peer);
+    }
+    return true;
+  }
+
+  /** CHANNEL_HANGUP: state CS_HANGUP requested, cause set, running state unchanged. */
+  beginHangup(ch: SimChannel, cause: string): boolean {
+    if (this.isDown(ch)) return false;
+    ch.state = 'CS_HANGUP';
+    ch.hangupCause = cause;
+    ch.profile.times.hungup = this.now();
+    setVariable(ch, 'hangup_cause', cause);
+    setVariable(ch, 'hangup_cause_q850', String(q850Of(cause)));
+    for (const t of [...ch.timers]) this.cancel(ch, t);
+    this.emit(ch, 'CHANNEL_HANGUP');
+    return true;
+  }
+
+  private finishHangup(ch: SimChannel): void {
+    this.interruptApps(ch, 'hangup');
+    if (ch.parked) {
+      ch.parked = undefined;
+      this.emit(ch, 'CHANNEL_UNPARK');
+    }
+    ch.dtmfListeners.clear();
+    for (const fn of [...ch.onDown]) fn();
+    ch.onDown.clear();
+    this.setRunning(ch, 'CS_HANGUP');
+    for (const path of [...ch.recordings.keys()]) this.stopRecording(ch, path);
+    this.setTimestamps(ch);
+    this.setCallState(ch, 'HANGUP');
+    this.setRunning(ch, 'CS_REPORTING');
+    this.emit(ch, 'CHANNEL_HANGUP_COMPLETE', { before: [['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING']] });
+    ch.state = 'CS_DESTROY';
+    this.emit(ch, 'CHANNEL_DESTROY');
+    this.channels.delete(ch.uuid);
+  }
+
+  /** switch_channel_set_timestamps: the CDR variables, in FreeSWITCH's order (reference §2.8a). */
+  private setTimestamps(ch: SimChannel): void {
+    const t = ch.profile.times;
+    const off = this.identity.utcOffsetMinutes;
+    const v = (k: string, val: string | number): void => setVariable(ch, k, String(val));
+    const sec = (us: number): number => Math.floor(us / 1_000_000);
+    const ms = (us: number): number => Math.floor(us / 1000);
+    const created = t.created;
+    const hungup = t.hungup || this.now();
+    v('digits_dialed', 'none');
+    v('start_stamp', localStamp(created, off));
+    v('profile_start_stamp', localStamp(t.profileCreated, off));
+    if (t.answered) v('answer_stamp', localStamp(t.answered, off));
+    if (t.bridged) v('bridge_stamp', localStamp(t.bridged, off));
+    if (t.lastHold) v('hold_stamp', localStamp(t.lastHold, off));
+    if (t.progress) v('progress_stamp', localStamp(t.progress, off));
+    if (t.progressMedia) v('progress_media_stamp', localStamp(t.progressMedia, off));
+    v('end_stamp', localStamp(hungup, off));
+    v('start_epoch', sec(created));
+    v('start_uepoch', created);
+    v('profile_start_epoch', sec(t.profileCreated));
+    v('profile_start_uepoch', t.profileCreated);
+    v('answer_epoch', sec(t.answered));
+    v('answer_uepoch', t.answered);
+    v('bridge_epoch', sec(t.bridged));
+    v('bridge_uepoch', t.bridged);
+    v('last_hold_epoch', sec(t.lastHold));
+    v('last_hold_uepoch', t.lastHold);
+    v('hold_accum_seconds', sec(t.holdAccum));
+    v('hold_accum_usec', t.holdAccum);
+    v('hold_accum_ms', ms(t.holdAccum));
+    v('resurrect_epoch', sec(t.resurrected));
+    v('resurrect_uepoch', t.resurrected);
+    v('progress_epoch', sec(t.progress));
+    v('progress_uepoch', t.progress);
+    v('progress_media_epoch', sec(t.progressMedia));
+    v('progress_media_uepoch', t.progressMedia);
+    v('end_epoch', sec(hungup));
+    v('end_uepoch', hungup);
+    if (ch.lastApp) {
+      v('last_app', ch.lastApp.name);
+      setVariable(ch, 'last_arg', ch.lastApp.data);
+    }
+    v('caller_id', `"${ch.profile.callerIdName}" <${ch.profile.callerIdNumber}>`);
+    // Seconds come from truncated epochs and milliseconds from truncated ms, exactly like the C code.
+    const dSec = (a: number, b: number): number => (a && b ? sec(a) - sec(b) : 0);
+    const dMs = (a: number, b: number): number => (a && b ? ms(a) - ms(b) : 0);
+    const dUs = (a: number, b: number): number => (a && b ? a - b : 0);
+    const waitEnd = t.bridged || t.answered;
+    v('duration', sec(hungup) - sec(created));
+    v('billsec', dSec(t.answered ? hungup : 0, t.answered));
+    v('progresssec', dSec(t.progress, created));
+    v('answersec', dSec(t.answered, created));
+    v('waitsec', dSec(waitEnd, created));
+    v('progress_mediasec', dSec(t.progressMedia, created));
+    v('flow_billsec', sec(hungup) - sec(created));
+    v('mduration', ms(hungup) - ms(created));
+    v('billmsec', dMs(t.answered ? hungup : 0, t.answered));
+    v('progressmsec', dMs(t.progress, created));
+    v('answermsec', dMs(t.answered, created));
+    v('waitmsec', dMs(waitEnd, created));
+    v('progress_mediamsec', dMs(t.progressMedia, created));
+    v('flow_billmsec', ms(hungup) - ms(created));
+    v('uduration', hungup - created);
+    v('billusec', dUs(t.answered ? hungup : 0, t.answered));
+    v('progressusec', dUs(t.progress, created));
+    v('answerusec', dUs(t.answered, created));
+    v('waitusec', dUs(waitEnd, created));
+    v('progress_mediausec', dUs(t.progressMedia, created));
+    v('flow_billusec', hungup - created);
+  }
+
+  // ---- system ---------------------------------------------------------------------------------------------------
+
+  /** HEARTBEAT (every 20 s on the simulator's clock). */
+  heartbeat(): void {
+    const up = this.now() - this.startedMicros;
+    this.fire(this.events.plain('HEARTBEAT', {
+      after: [
+        ['Event-Info', 'System Ready'],
+        ['Up-Time', uptime(up)],
+        ['FreeSWITCH-Version', this.identity.version],
+        ['Uptime-msec', String(Math.floor(up / 1000))],
+        ['Session-Count', String(this.channels.size)],
+        ['Max-Sessions', String(this.maxSessions)],
+        ['Session-Per-Sec', String(this.sessionsPerSecond)],
+        ['Session-Per-Sec-Last', '0'],
+        ['Session-Per-Sec-Max', '0'],
+        ['Session-Per-Sec-FiveMin', '0'],
+        ['Session-Since-Startup', String(this.sessionsSinceStartup)],
+        ['Session-Peak-Max', String(this.peakSessions)],
+        ['Session-Peak-FiveMin', String(this.peakSessions)],
+        ['Idle-CPU', '99.000000'],
+      ],
+    }));
+  }
+
+  /** Channel state number helper for tests. */
+  stateNumberOf(uuid: string): number | undefined {
+    const ch = this.channels.get(uuid);
+    return ch ? stateNumber(ch.state) : undefined;
+  }
+}
+
+/** A copy of a profile as the other leg sees it: no Profile-Index; the originator's times are not carried. */
+export function snapshotProfile(p: CallerProfile, zeroTimes: boolean): CallerProfile {
+  const { profileIndex: _drop, ...rest } = p;
+  return { ...rest, times: zeroTimes ? noTimes() : { ...p.times } };
+}
+
+/** `'app1:arg1,app2:arg2'` (the inline dialplan). */
+export function parseInlineApps(text: string): DialplanApp[] {
+  const unquoted = text.replace(/^'(.*)'$/s, '$1');
+  return unquoted.split(',').filter((s) => s !== '').map((s) => {
+    const colon = s.indexOf(':');
+    return colon < 0 ? { app: s } : { app: s.slice(0, colon), data: s.slice(colon + 1) };
+  });
+}

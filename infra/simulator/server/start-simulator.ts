@@ -1,0 +1,143 @@
+// startSimulator: the programmatic entry point. A TCP server speaking ESL on top of the simulated switch.
+import { createServer, type Server, type Socket } from 'node:net';
+import { createRealClock, type SimClock, type SimTimer } from '../clock/sim-clock.ts';
+import { type EndpointConfig, EndpointDirectory, type EndpointProfile } from '../core/endpoints.ts';
+import type { MediaDuration } from '../core/media.ts';
+import { type Dialplan, type DtmfOptions, type InboundCallOptions, SimSwitch } from '../core/sim-switch.ts';
+import { DEFAULT_IDENTITY, type SwitchIdentity } from '../core/switch-identity.ts';
+import { executeApi } from '../api/api-commands.ts';
+import type { FsEvent } from '../events/fs-event.ts';
+import { WireFaults } from '../faults/fault-plan.ts';
+import { createSeededRandom } from '../random/seeded-random.ts';
+import { DEFAULT_LIMITS, Listener, type ListenerLimits } from './listener.ts';
+
+/** Options of startSimulator; everything has a default. */
+export interface SimulatorOptions {
+  /** TCP port (0 = any free port). Default 8021. */
+  port?: number;
+  /** Default 127.0.0.1 (FreeSWITCH's own default listen-ip). */
+  host?: string;
+  /** Default ClueCon. */
+  password?: string;
+  /** Default: the real clock. Pass createVirtualClock() for tests, createAcceleratedClock(n) for load runs. */
+  clock?: SimClock;
+  /** Seed for every random draw (uuids, delays, outcomes). Default 1. */
+  seed?: string | number;
+  /** Directory users (default 1000…1099). */
+  users?: Iterable<string>;
+  /** Per-user behaviour (busy, reject, no-answer, answer after ringMs, or a randomised profile). */
+  endpoints?: Record<string, EndpointConfig>;
+  /** Behaviour of users without their own config. */
+  defaultEndpoint?: EndpointProfile;
+  /** Ring time before an agent answers, ms. Default 2000. */
+  ringMs?: number;
+  dialplan?: Dialplan;
+  mediaDuration?: MediaDuration;
+  identity?: Partial<SwitchIdentity>;
+  /** HEARTBEAT interval in seconds on the simulator's clock (default 20; 0 = off). */
+  heartbeatSec?: number;
+  limits?: Partial<ListenerLimits>;
+  firstSequence?: number;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  readonly port: number;
+  readonly host: string;
+  readonly password: string;
+  readonly clock: SimClock;
+  /** The simulated switch (channels, state, event factory) for direct inspection. */
+  readonly core: SimSwitch;
+  /** Armable wire faults (split frames, malformed frame, bad encoding, reordering). */
+  readonly faults: WireFaults;
+  /** A caller arrives (default: answer, park). Returns the new channel's uuid. */
+  originateInbound(options?: InboundCallOptions): string;
+  /** The far end hangs up a leg (BYE). False when the uuid is unknown. */
+  hangup(uuid: string, cause?: string): boolean;
+  /** The caller presses keys. */
+  sendDtmf(uuid: string, digits: string, options?: DtmfOptions): boolean;
+  /** The phone puts the call on hold (re-INVITE) or resumes it. */
+  phoneHold(uuid: string, on: boolean): boolean;
+  /** Changes an endpoint's behaviour at run time (undefined restores the default). */
+  setEndpoint(user: string, config: EndpointConfig | undefined): void;
+  /** Runs an API command in-process, as `api <command> <arg>` would. */
+  api(command: string, arg?: string): Promise<string>;
+  /** Sees every event fired (Event-Sequence order), whether or not any client subscribed. */
+  onEvent(fn: (event: FsEvent) => void): () => void;
+  /** Number of connected clients. */
+  connections(): number;
+  /** Drops every client socket at once, without notice (fault injection). */
+  dropConnections(): void;
+  /** Stops listening, disconnects clients, cancels timers. */
+  close(): Promise<void>;
+}
+
+/** Starts an ESL simulator listening on TCP. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const clock = options.clock ?? createRealClock();
+  const random = createSeededRandom(options.seed ?? 1);
+  const identity: SwitchIdentity = { ...DEFAULT_IDENTITY, coreUuid: random.uuid(), ...options.identity };
+  const endpoints = new EndpointDirectory(random.fork('endpoints'), { users: options.users, defaultRingMs: options.ringMs, defaultProfile: options.defaultEndpoint });
+  for (const [user, config] of Object.entries(options.endpoints ?? {})) endpoints.configure(user, config);
+  const core = new SimSwitch({ clock, random, identity, endpoints, dialplan: options.dialplan, mediaDuration: options.mediaDuration, firstSequence: options.firstSequence });
+  const faults = new WireFaults(random.fork('faults'));
+  const limits: ListenerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const password = options.password ?? 'ClueCon';
+  const host = options.host ?? '127.0.0.1';
+  const listeners = new Set<Listener>();
+  const sockets = new Set<Socket>();
+  let nextId = 1;
+
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    const listener = new Listener(nextId++, socket, core, { password, limits, faults, onClose: (l) => listeners.delete(l) });
+    listeners.add(listener);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8021, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 8021);
+
+  let heartbeat: SimTimer | undefined;
+  const heartbeatMs = (options.heartbeatSec ?? 20) * 1000;
+  const beat = (): void => {
+    core.heartbeat();
+    heartbeat = clock.setTimer(heartbeatMs, beat);
+  };
+  if (heartbeatMs > 0) heartbeat = clock.setTimer(heartbeatMs, beat);
+
+  return {
+    port,
+    host,
+    password,
+    clock,
+    core,
+    faults,
+    originateInbound: (o) => core.inboundCall(o),
+    hangup: (uuid, cause) => {
+      const ch = core.get(uuid);
+      return ch ? core.hangup(ch, cause ?? 'NORMAL_CLEARING') : false;
+    },
+    sendDtmf: (uuid, digits, o) => core.sendDtmf(uuid, digits, o),
+    phoneHold: (uuid, on) => core.phoneHold(uuid, on),
+    setEndpoint: (user, config) => endpoints.configure(user, config),
+    api: (command, arg = '') => new Promise((resolve) => executeApi(core, command, arg, resolve)),
+    onEvent: (fn) => core.subscribe(fn),
+    connections: () => listeners.size,
+    dropConnections: () => {
+      for (const l of [...listeners]) l.destroy();
+    },
+    async close() {
+      if (heartbeat) clock.clearTimer(heartbeat);
+      for (const ch of [...core.channels.values()]) for (const t of [...ch.timers]) core.cancel(ch, t);
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
