@@ -207,4 +207,47 @@ describe('route: invariants', () => {
       { numRuns: RUNS },
     );
   });
+
+  it('serves as many callers as the free agents can serve at once (maximum matching), and ring-all leaves no eligible agent idle', () => {
+    fc.assert(
+      fc.property(view(false), (input) => {
+        const out = route(input);
+        const free = freeAgents(input);
+        const wants = (c: RoutingCall, q: RoutingQueue): boolean => {
+          if (!c.offer) return true;
+          const offered = new Set([...c.offer.ringingAgentIds, ...c.offer.releasedAgentIds]).size;
+          if (q.strategy === 'ring-all') return true;
+          if (q.strategy === 'ring-progressively') return 1 + Math.floor((NOW - c.offer.startedAt) / ((q.ringProgressivelyIntervalSeconds ?? 10) * 1000)) > offered;
+          return false;
+        };
+        const options = input.waitingCalls.flatMap((c) => {
+          const q = input.queues.find((x) => x.id === c.queueId)!;
+          const before = new Set([...(c.offer?.ringingAgentIds ?? []), ...(c.offer?.releasedAgentIds ?? [])]);
+          const bits = free.reduce((m, a, i) => (skilled(a, c, q) && !before.has(a.id) ? m | (1 << i) : m), 0);
+          return wants(c, q) && bits !== 0 ? [{ c, q, bits }] : [];
+        });
+        // best(i, used): most callers from options[i..] matched to distinct agents outside `used`
+        const memo = new Map<string, number>();
+        const best = (i: number, used: number): number => {
+          if (i === options.length) return 0;
+          const key = `${i}/${used}`;
+          let r = memo.get(key);
+          if (r !== undefined) return r;
+          r = best(i + 1, used);
+          for (let b = 0; b < free.length; b++) if (options[i]!.bits & (1 << b) && !(used & (1 << b))) r = Math.max(r, 1 + best(i + 1, used | (1 << b)));
+          memo.set(key, r);
+          return r;
+        };
+        expect(out.assignments.length).toBe(best(0, 0));
+        const used = new Set(out.assignments.flatMap((a) => a.agentIds));
+        for (const a of out.assignments.filter((x) => x.strategy === 'ring-all')) {
+          const o = options.find((x) => x.c.id === a.callId)!;
+          free.forEach((ag, i) => {
+            if (o.bits & (1 << i)) expect(used.has(ag.id)).toBe(true);
+          });
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
 });

@@ -16,7 +16,7 @@ describe('route: strategies (who gets the call and why)', () => {
       now: NOW,
     });
     expect(pairs(out)).toEqual(['c1:b']);
-    expect(out.assignments[0]!.reason).toMatch(/longest idle: ready for 90 s, longest of 3 eligible/);
+    expect(out.assignments[0]!.reason).toMatch(/longest idle: ready for 90 s \(3 eligible\)/);
     expect(out.assignments[0]!.kind).toBe('offer');
   });
 
@@ -79,11 +79,21 @@ describe('route: strategies (who gets the call and why)', () => {
     expect(() => route(input)).toThrow(expect.objectContaining({ code: 'ROUTING_SEED_REQUIRED' }));
   });
 
-  it('ring-all offers one call to every eligible free agent; the next caller waits', () => {
+  it('ring-all offers one call to every eligible free agent', () => {
     const agents = [agent('a', ['q']), agent('b', ['q']), agent('busy', ['q'], { state: 'talking' })];
-    const out = route({ queues: [queue('q', { strategy: 'ring-all' })], waitingCalls: [call('c1', 'q', NOW - 2), call('c2', 'q', NOW - 1)], agents, now: NOW });
-    expect(out.assignments).toHaveLength(1);
-    expect(out.assignments[0]!.agentIds).toEqual(['a', 'b']);
+    const out = route({ queues: [queue('q', { strategy: 'ring-all' })], waitingCalls: [call('c1', 'q', NOW - 2)], agents, now: NOW });
+    expect(out.assignments).toEqual([expect.objectContaining({ callId: 'c1', agentIds: ['a', 'b'], kind: 'offer', reason: expect.stringMatching(/^ring-all/) })]);
+  });
+
+  it('ring-all rings only the agents no other waiting caller needs: two callers, two agents, one each', () => {
+    const agents = [agent('a', ['q']), agent('b', ['q']), agent('c', ['q', 'other'])];
+    const out = route({
+      queues: [queue('q', { strategy: 'ring-all', priority: 1 }), queue('other')],
+      waitingCalls: [call('c1', 'q', NOW - 3), call('c2', 'q', NOW - 2), call('o', 'other', NOW - 1)],
+      agents,
+      now: NOW,
+    });
+    expect(pairs(out)).toEqual(['c1:a', 'c2:b', 'o:c']);
   });
 
   it('ring-all adds an agent who becomes ready while the call rings, but not one who already declined', () => {
@@ -191,11 +201,21 @@ describe('route: caller priority and multi-queue agents', () => {
     const out = route({
       queues: [queue('sales', { priority: 2 }), queue('support', { priority: 2 })],
       waitingCalls: [call('t', 'support', NOW - 20_000), call('s', 'sales', NOW - 40_000)],
-      agents: [agent('both', ['sales', 'support']), agent('sales-only', ['sales'], { idleSince: 5 })],
+      agents: [agent('both', ['sales', 'support'])],
       now: NOW,
     });
-    // s is served first and takes the longest-idle sales agent ("both"); t then has no agent left
     expect(pairs(out)).toEqual(['s:both']);
+  });
+
+  it('leaves the agent of several queues to the caller only it can serve, even when it is the longest idle', () => {
+    const out = route({
+      queues: [queue('sales', { priority: 2 }), queue('support', { priority: 1 })],
+      waitingCalls: [call('t', 'support', NOW - 20_000), call('s', 'sales', NOW - 40_000)],
+      agents: [agent('both', ['sales', 'support'], { idleSince: 0 }), agent('sales-only', ['sales'], { idleSince: 5 })],
+      now: NOW,
+    });
+    expect(pairs(out)).toEqual(['s:sales-only', 't:both']);
+    expect(out.assignments[0]!.reason).toMatch(/1 preferred agent\(s\) left for callers only they can serve/);
   });
 
   it('a skilled agent goes to the high-priority caller only it can serve, the plain agent to the other', () => {

@@ -12,10 +12,10 @@ export interface StrategyContext {
   readonly random: () => SeededRandom;
 }
 
-/** Candidates in the order the strategy offers them, with the reason for the first. */
+/** Candidates in the order the strategy offers them, and why a given one of them was chosen. */
 export interface Ranking {
   readonly agents: readonly RoutingAgent[];
-  readonly reason: string;
+  readonly explain: (chosen: RoutingAgent) => string;
 }
 
 /** The agent's position in `queueId` (agents without one sort last). */
@@ -39,40 +39,40 @@ export function rankAgents(strategy: RoutingStrategy, candidates: readonly Routi
   switch (strategy) {
     case 'longest-idle': {
       const agents = sorted(candidates, byIdle);
-      return { agents, reason: `longest idle: ready for ${secs(ctx.now - agents[0]!.idleSince)} s, longest of ${n} eligible` };
+      return { agents, explain: (a) => `longest idle: ready for ${secs(ctx.now - a.idleSince)} s (${n} eligible)` };
     }
     case 'least-talk-time': {
       const agents = sorted(candidates, (a, b) => a.talkSeconds - b.talkSeconds || byIdle(a, b));
-      return { agents, reason: `least talk time: ${agents[0]!.talkSeconds} s talked, least of ${n} eligible` };
+      return { agents, explain: (a) => `least talk time: ${a.talkSeconds} s talked (${n} eligible)` };
     }
     case 'fewest-calls': {
       const agents = sorted(candidates, (a, b) => a.callsHandled - b.callsHandled || byIdle(a, b));
-      return { agents, reason: `fewest calls: ${agents[0]!.callsHandled} handled, fewest of ${n} eligible` };
+      return { agents, explain: (a) => `fewest calls: ${a.callsHandled} handled (${n} eligible)` };
     }
     case 'top-down': {
       const agents = sorted(candidates, byPosition);
-      return { agents, reason: `top-down: position ${positionIn(agents[0]!, q)}, first free of ${n} eligible` };
+      return { agents, explain: (a) => `top-down: position ${positionIn(a, q)} (${n} eligible)` };
     }
     case 'round-robin': {
       const agents = sorted(candidates, byPosition);
       const cursorId = ctx.queue.roundRobinCursor;
       const cursor = cursorId === undefined ? undefined : ctx.allAgents.find((a) => a.id === cursorId);
-      if (!cursor) return { agents, reason: `round-robin: no previous agent, starting at position ${positionIn(agents[0]!, q)}` };
+      if (!cursor) return { agents, explain: (a) => `round-robin: no previous agent, position ${positionIn(a, q)}` };
       const after = agents.filter((a) => byPosition(a, cursor) > 0);
       const rest = agents.filter((a) => byPosition(a, cursor) <= 0);
-      return { agents: [...after, ...rest], reason: `round-robin: next after ${cursor.id}${after.length === 0 ? ' (wrapped around)' : ''}` };
+      return { agents: [...after, ...rest], explain: (a) => `round-robin: next after ${cursor.id}${byPosition(a, cursor) <= 0 ? ' (wrapped around)' : ''}` };
     }
     case 'random': {
       const pool = sorted(candidates, byId);
       const i = ctx.random().int(pool.length);
       const agents = [pool[i]!, ...pool.slice(0, i), ...pool.slice(i + 1)];
-      return { agents, reason: `random: drew ${i + 1} of ${n} eligible (seeded)` };
+      return { agents, explain: (a) => `random: ${a === agents[0] ? `drew ${i + 1} of ${n} eligible` : 'next after the draw'} (seeded)` };
     }
     case 'ring-all':
-      return { agents: sorted(candidates, byId), reason: `ring-all: every eligible free agent (${n})` };
+      return { agents: sorted(candidates, byId), explain: () => `ring-all: every eligible free agent` };
     case 'ring-progressively': {
       const agents = sorted(candidates, byPosition);
-      return { agents, reason: `ring-progressively: top-down from position ${positionIn(agents[0]!, q)}` };
+      return { agents, explain: (a) => `ring-progressively: top-down from position ${positionIn(a, q)}` };
     }
   }
 }
