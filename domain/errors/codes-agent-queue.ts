@@ -18,10 +18,11 @@ export const agentQueueErrors = {
   QUEUE_NOT_FOUND: { status: 404, message: 'No such queue' },
   QUEUE_ALREADY_EXISTS: { status: 409, message: 'The queue already exists' },
   QUEUE_DELETED: { status: 410, message: 'The queue has been deleted' },
-  // ivrflow-<flowId>
+  // ivrflow-<flowId> (IVR_FLOW_INVALID, for a flow that fails validateFlow, lives in codes-ivr.ts)
   IVR_FLOW_COMMAND_INVALID: { status: 400, message: 'The IVR flow command does not match its schema' },
   IVR_FLOW_NOT_FOUND: { status: 404, message: 'No such IVR flow' },
-  IVR_FLOW_NO_DRAFT: { status: 409, message: 'The IVR flow has no draft to publish' },
   IVR_FLOW_RETIRED: { status: 409, message: 'The IVR flow is retired' },
+  IVR_FLOW_DRAFT_CHANGED: { status: 409, message: 'The IVR flow draft is not the one the publisher reviewed' },
   IVR_FLOW_NOT_PUBLISHED: { status: 409, message: 'The IVR flow has no published version' },
+  IVR_FLOW_VERSION_NOT_FOUND: { status: 404, message: 'No such published version of the IVR flow' },
 } as const satisfies Record<string, ErrorSpec>;
