@@ -22,8 +22,8 @@ export interface DialplanApp {
 /** Resolves an extension to its apps; undefined = no route (NO_ROUTE_DESTINATION). */
 export type Dialplan = (exten: string, context: string, ch: Channel) => DialplanApp[] | undefined;
 
-/** Every extension parks by default: the ACD drives the call from there. */
-export const defaultDialplan: Dialplan = () => [{ app: 'park' }];
+/** Every extension answers and parks by default (reference §3.1): the ACD drives the call from there. */
+export const defaultDialplan: Dialplan = () => [{ app: 'answer' }, { app: 'park' }];
 
 /** Options for a caller arriving from the network (the A leg). */
 export interface InboundCallOptions {
