@@ -223,27 +223,41 @@ describe('parseFlowOrThrow', () => {
 
 describe('validateFlow on random graphs', () => {
   const ids = ['a', 'b', 'c', 'd', 'e'];
-  const target = fc.constantFrom(...ids, 'ghost');
+  const target = fc.oneof({ arbitrary: fc.constantFrom(...ids), weight: 12 }, { arbitrary: fc.constant('ghost'), weight: 1 });
+  const w = <T,>(arbitrary: fc.Arbitrary<T>, weight: number) => ({ arbitrary, weight });
   const node = fc.oneof(
-    fc.record({ kind: fc.constant('play'), prompt: fc.constant({ id: 'p' }), next: target }),
-    fc.record({ kind: fc.constant('set'), variable: fc.constant('x'), value: fc.integer(), next: target }),
-    fc.record({ kind: fc.constant('language'), language: fc.constant('fr'), next: target }),
-    fc.record({
-      kind: fc.constant('condition'),
-      branches: fc.array(fc.record({ when: fc.constant({ kind: 'caller_tier', in: ['gold'] }), next: target }), { minLength: 1, maxLength: 2 }),
-      default: target,
-    }),
-    fc.record({
-      kind: fc.constant('menu'),
-      prompt: fc.constant({ id: 'm' }),
-      options: fc.array(fc.record({ key: fc.constantFrom('1', '2', '3'), next: target }), { minLength: 1, maxLength: 3 }),
-      timeoutMs: fc.constant(5000),
-      maxRetries: fc.constant(1),
-      onExhausted: target,
-    }),
-    fc.constant({ kind: 'hangup', reason: 'other' }),
+    w(fc.record({ kind: fc.constant('play'), prompt: fc.constant({ id: 'p' }), next: target }), 1),
+    w(fc.record({ kind: fc.constant('set'), variable: fc.constant('x'), value: fc.integer(), next: target }), 1),
+    w(fc.record({ kind: fc.constant('language'), language: fc.constant('fr'), next: target }), 1),
+    w(
+      fc.record({
+        kind: fc.constant('condition'),
+        branches: fc.array(fc.record({ when: fc.constant({ kind: 'caller_tier', in: ['gold'] }), next: target }), { minLength: 1, maxLength: 2 }),
+        default: target,
+      }),
+      1,
+    ),
+    w(
+      fc.record({
+        kind: fc.constant('menu'),
+        prompt: fc.constant({ id: 'm' }),
+        // Mostly distinct keys; a duplicate now and then.
+        options: fc.oneof(
+          { arbitrary: fc.uniqueArray(fc.record({ key: fc.constantFrom('1', '2', '3', '4'), next: target }), { minLength: 1, maxLength: 4, selector: (o) => o.key }), weight: 6 },
+          { arbitrary: fc.array(fc.record({ key: fc.constantFrom('1', '2'), next: target }), { minLength: 2, maxLength: 3 }), weight: 1 },
+        ),
+        timeoutMs: fc.constant(5000),
+        maxRetries: fc.constant(1),
+        onExhausted: target,
+      }),
+      4,
+    ),
+    w(fc.constant({ kind: 'hangup', reason: 'other' }), 2),
   );
-  const graph = fc.record({ nodes: fc.dictionary(fc.constantFrom(...ids), node, { minKeys: 1 }), start: fc.constantFrom(...ids) });
+  // Starting at an existing node most of the time, so that a fair share of graphs is accepted.
+  const graph = fc
+    .dictionary(fc.constantFrom(...ids), node, { minKeys: 1 })
+    .chain((nodes) => fc.record({ nodes: fc.constant(nodes), start: fc.oneof({ arbitrary: fc.constantFrom(...Object.keys(nodes)), weight: 9 }, { arbitrary: fc.constant('e'), weight: 1 }) }));
 
   const resolve = (doc: unknown, path: (string | number)[]) =>
     path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined), doc);
@@ -263,14 +277,28 @@ describe('validateFlow on random graphs', () => {
     );
   });
 
-  it('accepts a graph only when every target exists and every node is reachable (independent check)', () => {
+  it('accepts a graph only when targets exist, nodes are reachable, keys are distinct and loops wait (independent check)', () => {
+    const targets = (n: unknown) => [...JSON.stringify(n ?? null).matchAll(/"(?:next|onExhausted|default)":"(\w+)"/g)].map((m) => m[1]!);
+    /** Drops nodes no path reaches half of the time, so that enough graphs pass to make the check bite. */
+    const prune = (nodes: Record<string, unknown>, start: string) => {
+      const keep = new Set([start]);
+      const todo = [start];
+      while (todo.length) {
+        for (const t of targets(nodes[todo.pop()!])) {
+          if (keep.has(t)) continue;
+          keep.add(t);
+          todo.push(t);
+        }
+      }
+      return Object.fromEntries(Object.entries(nodes).filter(([id]) => keep.has(id)));
+    };
     let accepted = 0;
     fc.assert(
-      fc.property(graph, ({ nodes, start }) => {
+      fc.property(graph, fc.boolean(), ({ nodes: all, start }, pruned) => {
+        const nodes = pruned ? prune(all, start) : all;
         const v = validateFlow(flowDoc(nodes, start));
         if (!v.ok) return;
         accepted++;
-        const targets = (n: Record<string, unknown>) => [...JSON.stringify(n).matchAll(/"(?:next|onExhausted|default)":"(\w+)"/g)].map((m) => m[1]!);
         const seen = new Set([start]);
         const todo = [start];
         while (todo.length) {
@@ -283,6 +311,24 @@ describe('validateFlow on random graphs', () => {
           }
         }
         expect([...seen].sort()).toEqual(Object.keys(nodes).sort());
+        // No duplicate menu keys, and no node that does not wait can reach itself through nodes that do not wait.
+        const kindOf = (id: string) => (nodes[id] as { kind: string }).kind;
+        for (const [id, n] of Object.entries(nodes)) {
+          if (kindOf(id) === 'menu') {
+            const keys = (n as { options: { key: string }[] }).options.map((o) => o.key);
+            expect(new Set(keys).size).toBe(keys.length);
+            continue;
+          }
+          const stack = targets(n);
+          const visited = new Set<string>();
+          while (stack.length) {
+            const t = stack.pop()!;
+            expect(t).not.toBe(id);
+            if (visited.has(t) || kindOf(t) === 'menu') continue;
+            visited.add(t);
+            stack.push(...targets(nodes[t]));
+          }
+        }
       }),
       { numRuns: 500 },
     );
