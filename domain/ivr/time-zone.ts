@@ -22,8 +22,12 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** True when the runtime knows `timeZone` as an IANA zone (Intl throws RangeError otherwise). */
+/**
+ * True when the runtime knows `timeZone` as an IANA zone (Intl throws RangeError otherwise). Bare UTC offsets
+ * (`+01:00`), which recent Intl accepts, are refused: a schedule pinned to an offset silently ignores DST.
+ */
 export function isValidTimeZone(timeZone: string): boolean {
+  if (/^[+-]/.test(timeZone)) return false;
   try {
     formatterFor(timeZone);
     return true;

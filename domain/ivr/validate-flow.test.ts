@@ -108,6 +108,7 @@ const cases: { code: FlowIssueCode; doc: unknown; path: (string | number)[] }[] 
   },
   { code: 'invalid_time_zone', doc: flowDoc({ c: hours({ timeZone: 'Mars/Olympus_Mons' }), bye }), path: ['nodes', 'c', 'branches', 0, 'when', 'timeZone'] },
   { code: 'invalid_time_zone', doc: flowDoc({ c: hours({ timeZone: 'GMT+25' }), bye }), path: ['nodes', 'c', 'branches', 0, 'when', 'timeZone'] },
+  { code: 'invalid_time_zone', doc: flowDoc({ c: hours({ timeZone: '+01:00' }), bye }), path: ['nodes', 'c', 'branches', 0, 'when', 'timeZone'] },
   {
     code: 'invalid_time_range',
     doc: flowDoc({ c: hours({ weekly: { tue: [{ from: '09:00', to: '09:00' }] } }), bye }),
