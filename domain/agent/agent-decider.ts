@@ -1,3 +1,21 @@
+/*
+ * The agent decider (stream `agent-<agentId>`). Its rules, which routing and the engine rely on:
+ * - Only a `ready` agent, past its miss delay (`unavailableUntil`) and with voice capacity, is offered a call;
+ *   anything else is AGENT_NOT_AVAILABLE. The engine appends AgentOffered with the stream revision it read, so two
+ *   routers racing for one agent conflict on the append and the loser re-reads a non-ready agent: no double booking.
+ * - An offer carries its queue's policy (ring timeout, wrap-up, maxNoAnswer, delays), so misses and wrap-up are
+ *   decided here without reading the queue stream.
+ * - no_answer, rejected and busy all count as consecutive misses and set the matching delay; at maxNoAnswer the
+ *   agent goes to break_out (AgentBrokeOut) until they or a supervisor act. An answered call, a login or leaving
+ *   break_out resets the count. A cancelled offer (caller hung up, answered elsewhere, rescinded) is no miss.
+ * - Logout while offered or ringing cancels the offer first (AgentOfferCancelled, reason agent_logged_out). While
+ *   talking, logout and not-ready are deferred (AgentLogoutDeferred / AgentNotReadyDeferred) and take effect when
+ *   wrap-up ends; a supervisor cannot force a talking agent (AGENT_BUSY): the call would be orphaned.
+ * - Wrap-up ends when the agent says so, or on a timeout at or after the (possibly extended) deadline; an early timer
+ *   is AGENT_WRAP_UP_NOT_DUE, so wrap-up never ends early after an extension.
+ * - Commands naming another offer than the one held are AGENT_OFFER_MISMATCH (stale switch events); repeated
+ *   reports of what already happened (ringing, answered, hang-up) are no-ops.
+ */
 import type { Decider } from '../decider.ts';
 import type { ErrorCode } from '../errors/catalogue.ts';
 import { LedgerlineError } from '../errors/ledgerline-error.ts';
@@ -316,6 +334,10 @@ function sameSkills(a: AgentDeciderState['skills'], b: AgentDeciderState['skills
 
 /** Decides an agent command against the agent's state: the events to append, or a coded LedgerlineError. */
 export function decideAgent(command: AgentCommand, state: AgentDeciderState): AgentEvent[] {
+  if (state.agentId !== null && state.agentId !== command.agentId) {
+    // A command routed to the wrong stream: refusing keeps one stream, one agent.
+    fail('AGENT_COMMAND_INVALID', state, command, `Command for agent ${command.agentId} sent to the stream of agent ${state.agentId}`);
+  }
   const handler = handlers[command.type] as (c: AgentCommand, s: AgentDeciderState) => AgentEvent[];
   return handler(command, state);
 }

@@ -256,3 +256,10 @@ describe('agent events and commands at the edge', () => {
     }
   });
 });
+
+describe('agent stream identity', () => {
+  it('refuses a command that names another agent than the stream holds', () => {
+    const e = refusal(GIVEN_BY_STATE.ready, { ...COMMAND.MakeNotReady, agentId: 'someone-else' });
+    expect(e.code).toBe('AGENT_COMMAND_INVALID');
+  });
+});

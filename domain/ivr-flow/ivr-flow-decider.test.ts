@@ -154,6 +154,10 @@ describe('IVR flow scenarios', () => {
     expect(fold(ivrFlowDecider, events)).toMatchObject({ status: 'retired', retiredAt: 2, versions: [] });
   });
 
+  it('refuses a command addressed to another flow than the stream holds', () => {
+    expect(refusal(GIVEN.draft, { ...publish(), flowId: 'other' }).code).toBe('IVR_FLOW_COMMAND_INVALID');
+  });
+
   it('names its stream ivrflow-<flowId>', () => {
     expect(ivrFlowStream('main')).toBe('ivrflow-main');
   });

@@ -18,6 +18,9 @@ function fail(code: ErrorCode, flowId: string, message: string, details: Record<
  */
 export function decideIvrFlow(c: IvrFlowCommand, s: IvrFlowState): IvrFlowEvent[] {
   const { flowId, at } = c;
+  if (s.flowId !== null && s.flowId !== flowId) {
+    fail('IVR_FLOW_COMMAND_INVALID', flowId, `Command for IVR flow ${flowId} sent to the stream of flow ${s.flowId}`);
+  }
   if (s.status === 'retired') {
     if (c.type === 'RetireIvrFlow') return [];
     fail('IVR_FLOW_RETIRED', flowId, `IVR flow ${flowId} is retired`, { command: c.type });

@@ -44,6 +44,9 @@ function decideSection(c: Extract<QueueCommand, { type: SectionCommandType }>, c
  * priority, agents not assigned) emits no event, so the audit trail holds only real changes.
  */
 export function decideQueue(c: QueueCommand, s: QueueState): QueueEvent[] {
+  if (s.config && s.config.queueId !== c.queueId) {
+    fail('QUEUE_COMMAND_INVALID', c, `Command for queue ${c.queueId} sent to the stream of queue ${s.config.queueId}`);
+  }
   if (c.type === 'CreateQueue') {
     if (s.status === 'active') fail('QUEUE_ALREADY_EXISTS', c, `Queue ${c.queueId} already exists`);
     if (s.status === 'deleted') fail('QUEUE_DELETED', c, `Queue ${c.queueId} was deleted; queue ids are never reused`);

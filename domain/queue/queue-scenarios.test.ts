@@ -64,6 +64,10 @@ describe('queue scenarios', () => {
     });
   });
 
+  it('refuses a command addressed to another queue than the stream holds', () => {
+    expect(refusal(active, { ...COMMAND.RenameQueue, queueId: 'other' }).code).toBe('QUEUE_COMMAND_INVALID');
+  });
+
   it('names its stream queue-<queueId>', () => {
     expect(queueStream('sales')).toBe('queue-sales');
   });
