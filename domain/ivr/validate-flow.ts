@@ -38,6 +38,10 @@ export function validateFlow(flow: unknown): FlowValidation {
   let parsed;
   const reserved: FlowIssue[] = [];
   try {
+    // Refuse oversized flows before parsing them: a huge document must not cost a full zod pass.
+    const nodes = typeof flow === 'object' && flow !== null ? (flow as { nodes?: unknown }).nodes : undefined;
+    const count = typeof nodes === 'object' && nodes !== null ? Object.keys(nodes).length : 0;
+    if (count > MAX_NODES) return { ok: false, issues: [tooMany(count)] };
     reservedKeys(flow, [], reserved, 0);
     parsed = IvrFlowSchema.safeParse(flow);
   } catch (e) {
@@ -76,15 +80,17 @@ function reservedKeys(value: unknown, path: (string | number)[], out: FlowIssue[
   }
 }
 
+function tooMany(count: number): FlowIssue {
+  return issue('too_many_nodes', ['nodes'], `a flow holds at most ${MAX_NODES} nodes; this one has ${count}`);
+}
+
 function issue(code: FlowIssueCode, path: (string | number)[], message: string): FlowIssue {
   return { code, path, message };
 }
 
 function graphIssues(flow: IvrFlow): FlowIssue[] {
   const ids = Object.keys(flow.nodes);
-  if (ids.length > MAX_NODES) {
-    return [issue('too_many_nodes', ['nodes'], `a flow holds at most ${MAX_NODES} nodes; this one has ${ids.length}`)];
-  }
+  if (ids.length > MAX_NODES) return [tooMany(ids.length)];
   const issues: FlowIssue[] = [];
   if (!nodeById(flow, flow.start)) issues.push(issue('missing_start_node', ['start'], `start node "${flow.start}" is not among the nodes`));
 
