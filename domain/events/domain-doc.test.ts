@@ -38,6 +38,8 @@ describe('renderDomainDoc pieces', () => {
     expect(renderZodType(z.number().int().min(0).max(999))).toBe('int 0–999');
     expect(renderZodType(z.int().nonnegative())).toBe('int ≥ 0');
     expect(renderZodType(z.number())).toBe('number');
+    expect(renderZodType(z.int().positive())).toBe('int > 0');
+    expect(renderZodType(z.number().min(0).lt(1))).toBe('number ≥ 0 < 1');
     expect(renderZodType(z.enum(['a', 'b']).nullable())).toBe("'a' | 'b' | null");
     expect(renderZodType(z.array(z.string()).optional())).toBe('string[] (optional)');
     expect(renderZodType(z.array(z.enum(['x', 'y'])))).toBe("('x' | 'y')[]");

@@ -23,6 +23,9 @@ function codeOf(f: () => unknown): string | undefined {
 }
 
 describe('event registry', () => {
+  it('holds the four stream categories', () => {
+    expect(Object.keys(eventDefinitionsByCategory)).toEqual(['call', 'agent', 'queue', 'ivrflow']);
+  });
   it('holds every definition once, under a unique type', () => {
     const types = allEventDefinitions.map((d) => d.type);
     expect(new Set(types).size).toBe(types.length);
@@ -45,6 +48,7 @@ describe('event registry', () => {
     expect(categoryOfStream('call-42')).toBe('call');
     expect(categoryOfStream('agent-a-1')).toBe('agent');
     expect(categoryOfStream('queue-q1')).toBe('queue');
+    expect(categoryOfStream('ivrflow-main')).toBe('ivrflow');
     expect(categoryOfStream('nope-1')).toBeUndefined();
     expect(categoryOfStream('call')).toBeUndefined();
     expect(categoryOfStream('constructor-1')).toBeUndefined();

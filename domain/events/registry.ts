@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { agentEvents, type AgentEvent } from '../agent/agent-events.ts';
 import { callEvents, type CallEvent } from '../call/call-events.ts';
 import { LedgerlineError } from '../errors/ledgerline-error.ts';
+import { ivrFlowEvents, type IvrFlowEvent } from '../ivr-flow/ivr-flow-events.ts';
 import { queueEvents, type QueueEvent } from '../queue/queue-events.ts';
 import type { EventDefinition } from './event-definition.ts';
 
@@ -12,6 +13,7 @@ export const eventDefinitionsByCategory = {
   call: callEvents,
   agent: agentEvents,
   queue: queueEvents,
+  ivrflow: ivrFlowEvents,
 } as const satisfies Record<string, readonly EventDefinition[]>;
 
 export type EventCategory = keyof typeof eventDefinitionsByCategory;
@@ -20,7 +22,7 @@ export type EventCategory = keyof typeof eventDefinitionsByCategory;
 export const allEventDefinitions: readonly EventDefinition[] = Object.values(eventDefinitionsByCategory).flat();
 
 /** Any domain event as a decider emits it. */
-export type DomainEvent = CallEvent | AgentEvent | QueueEvent;
+export type DomainEvent = CallEvent | AgentEvent | QueueEvent | IvrFlowEvent;
 
 /** An event as adapters store it: the data at the definition's current version, and that version. */
 export interface StoredEvent {

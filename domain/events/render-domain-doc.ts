@@ -83,17 +83,15 @@ export function renderZodType(schema: z.ZodType): string {
 function renderNumber(d: ZodDefLike): string {
   const checks = ((d['checks'] as { _zod: { def: Record<string, unknown> } }[] | undefined) ?? []).map((c) => c._zod.def);
   const isInt = d['format'] === 'safeint' || d['format'] === 'int32' || checks.some((c) => c['check'] === 'number_format' && c['format'] === 'safeint');
-  let min: number | undefined;
-  let max: number | undefined;
+  let low = '';
+  let high = '';
   for (const c of checks) {
-    if (c['check'] === 'greater_than' && c['inclusive'] === true) min = c['value'] as number;
-    if (c['check'] === 'less_than' && c['inclusive'] === true) max = c['value'] as number;
+    if (c['check'] === 'greater_than') low = `${c['inclusive'] === true ? '≥' : '>'} ${String(c['value'])}`;
+    if (c['check'] === 'less_than') high = `${c['inclusive'] === true ? '≤' : '<'} ${String(c['value'])}`;
   }
   const base = isInt ? 'int' : 'number';
-  if (min !== undefined && max !== undefined) return `${base} ${min}–${max}`;
-  if (min !== undefined) return `${base} ≥ ${min}`;
-  if (max !== undefined) return `${base} ≤ ${max}`;
-  return base;
+  if (low.startsWith('≥') && high.startsWith('≤')) return `${base} ${low.slice(2)}–${high.slice(2)}`;
+  return [base, low, high].filter((x) => x !== '').join(' ');
 }
 
 /** The `.describe()` text of a field, looking through optional/nullable/default wrappers. */
