@@ -259,7 +259,8 @@ function decideConnect(c: Extract<CallCommand, { type: 'ConnectCall' }>, s: Call
   const base = { callId: c.callId, at: c.at };
   if (s.status === 'arrived') {
     // Only an agent-originated outbound call connects without an offer: the customer answered the agent's dial.
-    if (s.direction !== 'outbound' || s.agentId === null || c.offerId !== null) fail('CALL_NO_AGENT', s, c);
+    if (s.direction !== 'outbound' || s.agentId === null) fail('CALL_NO_AGENT', s, c);
+    if (c.offerId !== null) fail('CALL_NOT_OFFERED', s, c, { offerId: c.offerId });
     return [ev('CallConnected', { ...base, agentId: s.agentId, offerId: null, queueId: null, waitMs: null })];
   }
   if (s.status === 'connected') fail('CALL_ALREADY_CONNECTED', s, c);

@@ -86,7 +86,7 @@ const TABLE: Record<CallCommandType, Row> = {
     offered: 'AGENT_LEG_NOT_ANSWERED',
     ringing: 'AGENT_LEG_NOT_ANSWERED',
     arrived: 'CALL_NO_AGENT',
-    arrived_outbound: 'CALL_NO_AGENT',
+    arrived_outbound: 'CALL_NOT_OFFERED',
     queued: 'CALL_NOT_OFFERED',
     ...each(connectedAll, 'CALL_ALREADY_CONNECTED'),
     _: 'CALL_INVALID_TRANSITION',
