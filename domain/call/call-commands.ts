@@ -36,14 +36,14 @@ function command<T extends string, S extends z.ZodRawShape>(type: T, shape: S) {
   return z.object({ type: z.literal(type), ...envelope, ...shape });
 }
 
-export const ReceiveCall = command('ReceiveCall', {
+export const ReceiveCallSchema = command('ReceiveCall', {
   did: phoneNumberField,
   callerNumber: phoneNumberField,
   callerName: z.string().max(128).nullable().default(null),
   switchId: z.string().min(1),
   channelUuid: channelUuidField,
 });
-export const OriginateCall = command('OriginateCall', {
+export const OriginateCallSchema = command('OriginateCall', {
   destinationNumber: phoneNumberField,
   callerIdNumber: phoneNumberField,
   switchId: z.string().min(1),
@@ -51,12 +51,12 @@ export const OriginateCall = command('OriginateCall', {
   agentId: agentIdField.nullable().default(null),
   campaignId: z.string().min(1).nullable().default(null),
 });
-export const IdentifyCaller = command('IdentifyCaller', { customerId: z.string().min(1), tier: customerTierField, source: z.enum(['crm', 'ivr', 'agent']) });
-export const StartIvr = command('StartIvr', { flowId: z.string().min(1), flowVersion: z.number().int().positive() });
-export const EnterIvrNode = command('EnterIvrNode', { nodeId: z.string().min(1), nodeType: z.string().min(1) });
-export const RecordPromptPlayed = command('RecordPromptPlayed', { nodeId: z.string().min(1), promptId: z.string().min(1), bargedIn: z.boolean().default(false) });
-export const RecordIvrInput = command('RecordIvrInput', { nodeId: z.string().min(1), input: ivrInputSchema });
-export const RecordLookupResult = command('RecordLookupResult', {
+export const IdentifyCallerSchema = command('IdentifyCaller', { customerId: z.string().min(1), tier: customerTierField, source: z.enum(['crm', 'ivr', 'agent']) });
+export const StartIvrSchema = command('StartIvr', { flowId: z.string().min(1), flowVersion: z.number().int().positive() });
+export const EnterIvrNodeSchema = command('EnterIvrNode', { nodeId: z.string().min(1), nodeType: z.string().min(1) });
+export const RecordPromptPlayedSchema = command('RecordPromptPlayed', { nodeId: z.string().min(1), promptId: z.string().min(1), bargedIn: z.boolean().default(false) });
+export const RecordIvrInputSchema = command('RecordIvrInput', { nodeId: z.string().min(1), input: ivrInputSchema });
+export const RecordLookupResultSchema = command('RecordLookupResult', {
   nodeId: z.string().min(1),
   lookup: z.string().min(1),
   result: z.discriminatedUnion('ok', [
@@ -64,94 +64,98 @@ export const RecordLookupResult = command('RecordLookupResult', {
     z.object({ ok: z.literal(false), reason: z.enum(['timeout', 'not_found', 'error']), message: z.string().nullable().default(null) }),
   ]),
 });
-export const CompleteIvr = command('CompleteIvr', { outcome: ivrOutcomeSchema });
-export const QueueCall = command('QueueCall', { queueId: queueIdField, priority: priorityField, requiredSkills: z.array(skillRequirementSchema).default([]) });
-export const ChangeCallPriority = command('ChangeCallPriority', { priority: priorityField });
-export const AnnounceWaitEstimate = command('AnnounceWaitEstimate', {
+export const CompleteIvrSchema = command('CompleteIvr', { outcome: ivrOutcomeSchema });
+export const QueueCallSchema = command('QueueCall', { queueId: queueIdField, priority: priorityField, requiredSkills: z.array(skillRequirementSchema).default([]) });
+export const ChangeCallPrioritySchema = command('ChangeCallPriority', { priority: priorityField });
+export const AnnounceWaitEstimateSchema = command('AnnounceWaitEstimate', {
   estimatedWaitSeconds: z.number().int().nonnegative(),
   positionInQueue: z.number().int().positive().nullable().default(null),
   method: z.string().min(1),
 });
-export const RequestCallback = command('RequestCallback', { callbackNumber: phoneNumberField.nullable().default(null).describe('Defaults to the caller number') });
-export const ScheduleCallback = command('ScheduleCallback', { callbackId: z.string().min(1), notBefore: z.number().int().nonnegative() });
-export const AttemptCallback = command('AttemptCallback', { attemptId: z.string().min(1), channelUuid: channelUuidField });
-export const CompleteCallback = command('CompleteCallback', { attemptId: z.string().min(1) });
-export const FailCallback = command('FailCallback', { attemptId: z.string().min(1), cause: callbackFailureCauseSchema, retry: z.boolean() });
-export const CancelCallback = command('CancelCallback', { reason: z.string().min(1) });
-export const OfferToAgent = command('OfferToAgent', { agentId: agentIdField, offerId: offerIdField });
-export const RecordAgentLegRinging = command('RecordAgentLegRinging', { offerId: offerIdField, channelUuid: channelUuidField });
-export const RecordAgentLegAnswered = command('RecordAgentLegAnswered', { offerId: offerIdField });
-export const RecordAgentLegFailed = command('RecordAgentLegFailed', { offerId: offerIdField, cause: agentLegFailureCauseSchema });
-export const ConnectCall = command('ConnectCall', { offerId: offerIdField.nullable().default(null).describe('The answered offer; null for an agent-originated outbound call') });
-export const HoldCall = command('HoldCall', {});
-export const ResumeCall = command('ResumeCall', {});
-export const TransferCall = command('TransferCall', { target: transferTargetSchema });
-export const StartConsult = command('StartConsult', { consultId: z.string().min(1), target: partySchema });
-export const CompleteConsult = command('CompleteConsult', { consultId: z.string().min(1), mode: z.enum(['transfer', 'conference']) });
-export const CancelConsult = command('CancelConsult', { consultId: z.string().min(1), reason: z.enum(['requested', 'target_unavailable']).default('requested') });
-export const AddConferenceParty = command('AddConferenceParty', { partyId: z.string().min(1), party: partySchema });
-export const RemoveConferenceParty = command('RemoveConferenceParty', { partyId: z.string().min(1), reason: z.enum(['requested', 'hung_up']).default('requested') });
-export const JoinSupervisor = command('JoinSupervisor', { supervisorId: z.string().min(1), mode: supervisorModeSchema });
-export const LeaveSupervisor = command('LeaveSupervisor', { supervisorId: z.string().min(1) });
-export const StartRecording = command('StartRecording', { recordingId: z.string().min(1) });
-export const PauseRecording = command('PauseRecording', { reason: z.string().min(1).default('requested') });
-export const ResumeRecording = command('ResumeRecording', {});
-export const StopRecording = command('StopRecording', {});
-export const AbandonCall = command('AbandonCall', { cause: z.string().min(1).default('ORIGINATOR_CANCEL') });
-export const OverflowCall = command('OverflowCall', { reason: overflowReasonSchema, exit: exitTargetSchema });
-export const EndCall = command('EndCall', { cause: z.string().min(1), hungUpBy: hangupSideSchema });
-export const DispositionCall = command('DispositionCall', { agentId: agentIdField, wrapUpCode: z.string().min(1).max(64), notes: z.string().max(4000).nullable().default(null) });
+export const RequestCallbackSchema = command('RequestCallback', { callbackNumber: phoneNumberField.nullable().default(null).describe('Defaults to the caller number') });
+export const ScheduleCallbackSchema = command('ScheduleCallback', { callbackId: z.string().min(1), notBefore: z.number().int().nonnegative() });
+export const AttemptCallbackSchema = command('AttemptCallback', { attemptId: z.string().min(1), channelUuid: channelUuidField });
+export const CompleteCallbackSchema = command('CompleteCallback', { attemptId: z.string().min(1) });
+export const FailCallbackSchema = command('FailCallback', { attemptId: z.string().min(1), cause: callbackFailureCauseSchema, retry: z.boolean() });
+export const CancelCallbackSchema = command('CancelCallback', { reason: z.string().min(1) });
+export const OfferToAgentSchema = command('OfferToAgent', { agentId: agentIdField, offerId: offerIdField });
+export const RecordAgentLegRingingSchema = command('RecordAgentLegRinging', { offerId: offerIdField, channelUuid: channelUuidField });
+export const RecordAgentLegAnsweredSchema = command('RecordAgentLegAnswered', { offerId: offerIdField });
+export const RecordAgentLegFailedSchema = command('RecordAgentLegFailed', { offerId: offerIdField, cause: agentLegFailureCauseSchema });
+export const ConnectCallSchema = command('ConnectCall', { offerId: offerIdField.nullable().default(null).describe('The answered offer; null for an agent-originated outbound call') });
+export const HoldCallSchema = command('HoldCall', {});
+export const ResumeCallSchema = command('ResumeCall', {});
+export const TransferCallSchema = command('TransferCall', { target: transferTargetSchema });
+export const StartConsultSchema = command('StartConsult', { consultId: z.string().min(1), target: partySchema });
+export const CompleteConsultSchema = command('CompleteConsult', { consultId: z.string().min(1), mode: z.enum(['transfer', 'conference']) });
+export const CancelConsultSchema = command('CancelConsult', { consultId: z.string().min(1), reason: z.enum(['requested', 'target_unavailable']).default('requested') });
+export const AddConferencePartySchema = command('AddConferenceParty', { partyId: z.string().min(1), party: partySchema });
+export const RemoveConferencePartySchema = command('RemoveConferenceParty', { partyId: z.string().min(1), reason: z.enum(['requested', 'hung_up']).default('requested') });
+export const JoinSupervisorSchema = command('JoinSupervisor', { supervisorId: z.string().min(1), mode: supervisorModeSchema });
+export const LeaveSupervisorSchema = command('LeaveSupervisor', { supervisorId: z.string().min(1) });
+export const StartRecordingSchema = command('StartRecording', { recordingId: z.string().min(1) });
+export const PauseRecordingSchema = command('PauseRecording', { reason: z.string().min(1).default('requested') });
+export const ResumeRecordingSchema = command('ResumeRecording', {});
+export const StopRecordingSchema = command('StopRecording', {});
+export const AbandonCallSchema = command('AbandonCall', { cause: z.string().min(1).default('ORIGINATOR_CANCEL') });
+export const OverflowCallSchema = command('OverflowCall', { reason: overflowReasonSchema, exit: exitTargetSchema });
+export const EndCallSchema = command('EndCall', { cause: z.string().min(1), hungUpBy: hangupSideSchema });
+export const DispositionCallSchema = command('DispositionCall', { agentId: agentIdField, wrapUpCode: z.string().min(1).max(64), notes: z.string().max(4000).nullable().default(null) });
 
 /** Every call command schema, keyed by nothing: the `type` literal discriminates. */
 export const callCommandSchemas = [
-  ReceiveCall,
-  OriginateCall,
-  IdentifyCaller,
-  StartIvr,
-  EnterIvrNode,
-  RecordPromptPlayed,
-  RecordIvrInput,
-  RecordLookupResult,
-  CompleteIvr,
-  QueueCall,
-  ChangeCallPriority,
-  AnnounceWaitEstimate,
-  RequestCallback,
-  ScheduleCallback,
-  AttemptCallback,
-  CompleteCallback,
-  FailCallback,
-  CancelCallback,
-  OfferToAgent,
-  RecordAgentLegRinging,
-  RecordAgentLegAnswered,
-  RecordAgentLegFailed,
-  ConnectCall,
-  HoldCall,
-  ResumeCall,
-  TransferCall,
-  StartConsult,
-  CompleteConsult,
-  CancelConsult,
-  AddConferenceParty,
-  RemoveConferenceParty,
-  JoinSupervisor,
-  LeaveSupervisor,
-  StartRecording,
-  PauseRecording,
-  ResumeRecording,
-  StopRecording,
-  AbandonCall,
-  OverflowCall,
-  EndCall,
-  DispositionCall,
+  ReceiveCallSchema,
+  OriginateCallSchema,
+  IdentifyCallerSchema,
+  StartIvrSchema,
+  EnterIvrNodeSchema,
+  RecordPromptPlayedSchema,
+  RecordIvrInputSchema,
+  RecordLookupResultSchema,
+  CompleteIvrSchema,
+  QueueCallSchema,
+  ChangeCallPrioritySchema,
+  AnnounceWaitEstimateSchema,
+  RequestCallbackSchema,
+  ScheduleCallbackSchema,
+  AttemptCallbackSchema,
+  CompleteCallbackSchema,
+  FailCallbackSchema,
+  CancelCallbackSchema,
+  OfferToAgentSchema,
+  RecordAgentLegRingingSchema,
+  RecordAgentLegAnsweredSchema,
+  RecordAgentLegFailedSchema,
+  ConnectCallSchema,
+  HoldCallSchema,
+  ResumeCallSchema,
+  TransferCallSchema,
+  StartConsultSchema,
+  CompleteConsultSchema,
+  CancelConsultSchema,
+  AddConferencePartySchema,
+  RemoveConferencePartySchema,
+  JoinSupervisorSchema,
+  LeaveSupervisorSchema,
+  StartRecordingSchema,
+  PauseRecordingSchema,
+  ResumeRecordingSchema,
+  StopRecordingSchema,
+  AbandonCallSchema,
+  OverflowCallSchema,
+  EndCallSchema,
+  DispositionCallSchema,
 ] as const;
 
 export const callCommandSchema = z.discriminatedUnion('type', callCommandSchemas);
 
 /** A validated call command (defaults applied). */
 export type CallCommand = z.output<typeof callCommandSchema>;
+/** A call command before defaults are applied (what an API accepts). */
+export type CallCommandInput = z.input<typeof callCommandSchema>;
 export type CallCommandType = CallCommand['type'];
+/** The command of one type. */
+export type CallCommandOf<T extends CallCommandType> = Extract<CallCommand, { type: T }>;
 
 /** Every command type, in schema order. */
 export const CALL_COMMAND_TYPES: readonly CallCommandType[] = callCommandSchemas.map((s) => s.shape.type.value);

@@ -532,5 +532,8 @@ export type CallEvent = {
 
 export type CallEventType = CallEvent['type'];
 
+/** The call event of type `T`. */
+export type CallEventOf<T extends CallEventType> = Extract<CallEvent, { type: T }>;
+
 /** The data of the call event of type `T`. */
 export type CallEventData<T extends CallEventType> = Extract<CallEvent, { type: T }>['data'];
