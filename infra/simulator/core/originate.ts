@@ -102,7 +102,7 @@ function ringLeg(sw: SimSwitch, req: OriginateRequest, leg: DialLeg, report: (o:
     direction: 'outbound',
     hitDialplan: false,
     profile: {
-      logicalDirection: 'outbound', username: '', dialplan: 'XML', callerIdName: cidName, callerIdNumber: cidNum,
+      logicalDirection: 'outbound', username: cidNum, dialplan: 'XML', callerIdName: cidName, callerIdNumber: cidNum,
       origCallerIdName: cidName, origCallerIdNumber: cidNum, calleeIdName: 'Outbound Call', calleeIdNumber: resolved.user,
       networkAddr: resolved.host.split(':')[0]!, ani: cidNum, aniii: '', destinationNumber: resolved.user, source: 'mod_sofia',
       transferSource: '', context: 'default', rdnis: '', profileIndex: '1', screenBit: true, privacyHideName: false,
@@ -118,8 +118,11 @@ function ringLeg(sw: SimSwitch, req: OriginateRequest, leg: DialLeg, report: (o:
   v('sofia_profile_name', resolved.profile);
   v('channel_name', name);
   if (isUser) {
+    // The user/ endpoint sets presence_id to user@domain (so DTMF and friends carry Channel-Presence-ID).
     v('dialed_user', resolved.user);
     v('dialed_domain', sw.identity.ipv4);
+    v('presence_id', `${resolved.user}@${sw.identity.ipv4}`);
+    ch.presenceId = `${resolved.user}@${sw.identity.ipv4}`;
   }
   v('sip_destination_url', `sip:${resolved.user}@${resolved.host}`);
   for (const [k, val] of vars) v(k, val);
