@@ -40,8 +40,11 @@ describe('decideExits', () => {
     expect(out.exits).toEqual([]);
   });
 
-  it('with no limits, nobody ever leaves', () => {
+  it('with no limits (absent or null, as the queue configuration stores them), nobody ever leaves', () => {
     expect(decideExits({ queueId: 'q' }, [{ id: 'c', enqueuedAt: 0 }], [], NOW)).toEqual({ exits: [] });
+    const nulls = { queueId: 'q', maxWait: null, maxWaitNoAgent: null, maxLength: null };
+    expect(decideExits(nulls, [{ id: 'c', enqueuedAt: 0 }], [], NOW)).toEqual({ exits: [] });
+    expect(decideEnqueue(nulls, 1_000, [])).toEqual({ accepted: true });
   });
 });
 

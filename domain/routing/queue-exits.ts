@@ -2,15 +2,15 @@
 import { LedgerlineError } from '../errors/ledgerline-error.ts';
 import type { AgentState, ExitTarget } from '../shared/contact-center.ts';
 
-/** A queue's limits; each is optional and names where the caller goes. */
+/** A queue's limits (the `limits` section of the queue configuration); each is optional (absent or null) and names where the caller goes. */
 export interface QueueExitRules {
   readonly queueId: string;
   /** Longest a caller may wait. */
-  readonly maxWait?: { readonly seconds: number; readonly exit: ExitTarget };
+  readonly maxWait?: { readonly seconds: number; readonly exit: ExitTarget } | null;
   /** Longest a caller may wait while no agent is logged in on the queue; 0 refuses callers on enqueue. */
-  readonly maxWaitNoAgent?: { readonly seconds: number; readonly exit: ExitTarget };
+  readonly maxWaitNoAgent?: { readonly seconds: number; readonly exit: ExitTarget } | null;
   /** Most callers waiting at once; checked on enqueue. */
-  readonly maxLength?: { readonly calls: number; readonly exit: ExitTarget };
+  readonly maxLength?: { readonly calls: number; readonly exit: ExitTarget } | null;
 }
 
 /** Why a caller leaves the queue. */

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AGENT_STATES, ROUTING_STRATEGIES, type Proficiency, type RelaxationStep, type SkillRequirement } from '../shared/contact-center.ts';
+import { routingOrder } from './caller-priority.ts';
 import { isAgentEligible, route } from './router.ts';
 import type { RouteInput, RoutingAgent, RoutingCall, RoutingQueue } from './routing-view.ts';
 
@@ -14,7 +15,7 @@ const proficiency = fc.integer({ min: 1, max: 5 }) as fc.Arbitrary<Proficiency>;
 const requirement: fc.Arbitrary<SkillRequirement> = fc.record({ skill: fc.constantFrom(...SKILLS), minProficiency: proficiency });
 const step: fc.Arbitrary<RelaxationStep> = fc.record({
   afterSeconds: fc.constantFrom(0, 10, 30, 60, 90),
-  requirements: fc.array(requirement, { maxLength: 2 }),
+  requirements: fc.oneof(fc.constant([]), fc.array(requirement, { minLength: 1, maxLength: 2 })),
 });
 /** Steps in any order; with `complete`, the latest step is "anyone" (an empty list), as relaxation should end. */
 const relaxation = (complete: boolean): fc.Arbitrary<RelaxationStep[]> =>
@@ -24,6 +25,11 @@ const relaxation = (complete: boolean): fc.Arbitrary<RelaxationStep[]> =>
         { afterSeconds: last, requirements: [] },
       ])
     : fc.array(step, { maxLength: 3 });
+
+/** `value` one time in four, else `none`. */
+function rarely<T, N>(value: fc.Arbitrary<T>, none: N): fc.Arbitrary<T | N> {
+  return fc.oneof({ weight: 3, arbitrary: fc.constant(none) }, { weight: 1, arbitrary: value });
+}
 
 function view(complete: boolean): fc.Arbitrary<RouteInput> {
   return fc.integer({ min: 1, max: 3 }).chain((nq) => {
@@ -38,20 +44,21 @@ function view(complete: boolean): fc.Arbitrary<RouteInput> {
           relaxation: relaxation(complete),
           roundRobinCursor: fc.option(fc.constantFrom('a0', 'a1', 'a2', 'a3', 'a4', 'a5'), { nil: undefined }),
           ringProgressivelyIntervalSeconds: fc.option(fc.constantFrom(5, 10), { nil: undefined }),
+          overflow: rarely(fc.record({ queueId: fc.constantFrom(...qids.filter((q) => q !== id), 'elsewhere'), afterSeconds: fc.constantFrom(0, 30, 60) }), null),
         }) as fc.Arbitrary<RoutingQueue>,
       ),
     );
-    const agents = fc.integer({ min: 0, max: 6 }).chain((na) =>
+    const agents = fc.integer({ min: 1, max: 6 }).chain((na) =>
       fc.tuple(
         ...Array.from({ length: na }, (_, i) =>
           fc.record({
             id: fc.constant(`a${i}`),
-            state: fc.oneof({ weight: 3, arbitrary: fc.constant('ready' as const) }, { weight: 2, arbitrary: fc.constantFrom(...AGENT_STATES) }),
-            skills: fc.uniqueArray(fc.record({ skill: fc.constantFrom(...SKILLS), proficiency }), { maxLength: 3, selector: (s) => s.skill }),
+            state: fc.oneof({ weight: 4, arbitrary: fc.constant('ready' as const) }, { weight: 1, arbitrary: fc.constantFrom(...AGENT_STATES) }),
+            skills: fc.uniqueArray(fc.record({ skill: fc.constantFrom(...SKILLS), proficiency }), { minLength: 1, maxLength: 3, selector: (s) => s.skill }),
             queues: fc.uniqueArray(fc.record({ queueId: fc.constantFrom(...qids), position: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: nq, selector: (m) => m.queueId }),
             capacity: fc.integer({ min: 1, max: 2 }),
             activeCalls: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 }) }),
-            unavailableUntil: fc.option(fc.integer({ min: NOW - 5_000, max: NOW + 5_000 }), { nil: undefined, freq: 4 }),
+            unavailableUntil: rarely(fc.integer({ min: NOW - 5_000, max: NOW + 5_000 }), undefined),
             idleSince: fc.integer({ min: NOW - 600_000, max: NOW }),
             talkSeconds: fc.integer({ min: 0, max: 5 }),
             callsHandled: fc.integer({ min: 0, max: 5 }),
@@ -66,7 +73,7 @@ function view(complete: boolean): fc.Arbitrary<RouteInput> {
         ringingAgentIds: fc.subarray(aids, { maxLength: Math.min(2, aids.length) }),
         releasedAgentIds: fc.subarray(aids, { maxLength: Math.min(2, aids.length) }),
       });
-      const calls = fc.integer({ min: 0, max: 8 }).chain((nc) =>
+      const calls = fc.integer({ min: 1, max: 8 }).chain((nc) =>
         fc.tuple(
           ...Array.from({ length: nc }, (_, i) =>
             fc.record({
@@ -74,8 +81,8 @@ function view(complete: boolean): fc.Arbitrary<RouteInput> {
               queueId: fc.constantFrom(...qids),
               enqueuedAt: fc.integer({ min: NOW - 120_000, max: NOW }),
               basePriority: fc.integer({ min: 0, max: 3 }),
-              relaxation: fc.option(relaxation(complete), { nil: undefined, freq: 4 }),
-              offer: fc.option(offer, { nil: undefined, freq: 4 }),
+              relaxation: rarely(relaxation(complete), undefined),
+              offer: rarely(offer, undefined),
             }) as fc.Arbitrary<RoutingCall>,
           ),
         ),
@@ -94,8 +101,9 @@ function requirementsNow(steps: readonly RelaxationStep[], waited: number): read
   return (started.at(-1) ?? ordered[0]!).requirements;
 }
 function skilled(a: RoutingAgent, c: RoutingCall, q: RoutingQueue): boolean {
+  const overflowDue = q.overflow != null && waitedSeconds(c) >= q.overflow.afterSeconds;
   return (
-    a.queues.some((m) => m.queueId === c.queueId) &&
+    a.queues.some((m) => m.queueId === c.queueId || (overflowDue && m.queueId === q.overflow!.queueId)) &&
     requirementsNow(c.relaxation ?? q.relaxation, waitedSeconds(c)).every((r) => a.skills.some((s) => s.skill === r.skill && s.proficiency >= r.minProficiency))
   );
 }
@@ -136,7 +144,7 @@ describe('route: invariants', () => {
     );
   });
 
-  it('always respects the queue membership and required skills at the current relaxation step', () => {
+  it('always respects the queue membership (or its due overflow queue) and required skills at the current relaxation step', () => {
     fc.assert(
       fc.property(view(false), (input) => {
         for (const a of route(input).assignments) {
@@ -166,6 +174,14 @@ describe('route: invariants', () => {
             const higher = oq.priority > q.priority || (oq.id === q.id && prio(other, oq) > prio(c, q));
             if (!higher) continue;
             for (const id of a.agentIds) expect(skilled(input.agents.find((x) => x.id === id)!, other, oq)).toBe(false);
+          }
+        }
+        // the same holds for the router's full order (ties between equal-priority queues go to the longest wait)
+        const order = routingOrder(input.queues, input.waitingCalls, NOW).map((c) => c.id);
+        for (const a of out.assignments) {
+          const rank = order.indexOf(a.callId);
+          for (const other of leftWaiting.filter((o) => order.indexOf(o.id) < rank)) {
+            for (const id of a.agentIds) expect(skilled(input.agents.find((x) => x.id === id)!, other, queueOf(other))).toBe(false);
           }
         }
       }),

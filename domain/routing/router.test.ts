@@ -174,6 +174,18 @@ describe('route: eligibility', () => {
     });
     expect(pairs(out)).toEqual(['c1:german']);
   });
+  it("after the overflow delay, agents of the overflow queue may take the caller, who keeps its place; skills still apply", () => {
+    const q = queue('sales', { overflow: { queueId: 'support', afterSeconds: 30 } });
+    const agents = [agent('helper', ['support']), agent('helper-fr', ['support'], { skills: [{ skill: 'fr', proficiency: 5 }], idleSince: 10 })];
+    const at = (waited: number, over: Partial<ReturnType<typeof call>> = {}) =>
+      route({ queues: [q, queue('support')], waitingCalls: [call('c1', 'sales', NOW - waited * 1000, over)], agents, now: NOW });
+    expect(at(29).assignments).toEqual([]);
+    expect(at(29).nextReviewAt).toBe(NOW + 1_000);
+    expect(pairs(at(30))).toEqual(['c1:helper']);
+    expect(at(30).assignments[0]!.reason).toMatch(/overflow agent from queue support/);
+    const french = { relaxation: [{ afterSeconds: 0, requirements: [{ skill: 'fr', minProficiency: 3 as const }] }] };
+    expect(pairs(at(45, french))).toEqual(['c1:helper-fr']);
+  });
 });
 
 describe('route: caller priority and multi-queue agents', () => {

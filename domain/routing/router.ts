@@ -25,10 +25,17 @@ export function isAgentFree(agent: RoutingAgent, now: number, ringing: ReadonlyS
   );
 }
 
-/** True when the agent is on the call's queue and meets the call's requirements at the current relaxation step. */
+/** True when the agent may serve the queue's callers after `waitedSeconds`: a member, or a member of its overflow queue once due. */
+export function servesQueue(agent: RoutingAgent, queue: RoutingQueue, waitedSeconds: number): boolean {
+  const o = queue.overflow;
+  return agent.queues.some((m) => m.queueId === queue.id || (o != null && m.queueId === o.queueId && waitedSeconds >= o.afterSeconds));
+}
+
+/** True when the agent serves the call's queue (see servesQueue) and meets the call's requirements at the current relaxation step. */
 export function isAgentEligible(agent: RoutingAgent, call: RoutingCall, queue: RoutingQueue, now: number): boolean {
-  if (!agent.queues.some((m) => m.queueId === call.queueId)) return false;
-  const { requirements } = currentRequirements(call.relaxation ?? queue.relaxation, secondsWaited(call, now));
+  const waited = secondsWaited(call, now);
+  if (!servesQueue(agent, queue, waited)) return false;
+  const { requirements } = currentRequirements(call.relaxation ?? queue.relaxation, waited);
   return meetsRequirements(agent.skills, requirements);
 }
 
@@ -85,7 +92,8 @@ export function route(input: RouteInput): RouteOutput {
     if (wanted <= 0) continue;
     const { step, requirements } = currentRequirements(steps, waited);
     const already = offeredSoFar(call);
-    const candidates = free.filter((a) => !already.has(a.id) && a.queues.some((m) => m.queueId === queue.id) && meetsRequirements(a.skills, requirements));
+    if (queue.overflow && queue.overflow.afterSeconds > waited) review(call.enqueuedAt + queue.overflow.afterSeconds * 1000);
+    const candidates = free.filter((a) => !already.has(a.id) && servesQueue(a, queue, waited) && meetsRequirements(a.skills, requirements));
     if (candidates.length === 0) continue;
     // Ranked once here, in routing order, so random draws are reproducible and the matching prefers the same agents.
     const ranking = rankAgents(queue.strategy, candidates, { queue, now, allAgents: agents, random });
@@ -130,6 +138,7 @@ export function route(input: RouteInput): RouteOutput {
       relaxationStep: d.step,
       reason: [
         ranking.explain(chosen[0]!),
+        ...(chosen[0]!.queues.some((m) => m.queueId === q.id) ? [] : [`overflow agent from queue ${q.overflow?.queueId}`]),
         ...(passedOver > 0 ? [`${passedOver} preferred agent(s) left for callers only they can serve`] : []),
         `caller priority ${round2(callerPriority(call, q, now))} after ${Math.round(secondsWaited(call, now))} s`,
         ...(d.step >= 0 ? [`relaxation step ${d.step}${d.requirements.length === 0 ? ' (anyone on the queue)' : ''}`] : []),

@@ -19,6 +19,11 @@ export interface RoutingQueue {
   readonly roundRobinCursor?: string;
   /** Ring-progressively: seconds between adding one more agent to a ringing call (default 10). */
   readonly ringProgressivelyIntervalSeconds?: number;
+  /**
+   * After a caller has waited `afterSeconds`, agents of queue `queueId` may take it too (it keeps its place here;
+   * the skills in force still apply).
+   */
+  readonly overflow?: { readonly queueId: string; readonly afterSeconds: number } | null;
 }
 
 /** An offer in progress (ring-all and ring-progressively keep adding agents to it). */
