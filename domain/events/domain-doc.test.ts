@@ -75,13 +75,16 @@ describe('renderDomainDoc pieces', () => {
       schema: z.object({ id: z.string().describe('Which thing'), where: z.object({ room: z.string() }).nullable() }),
       upcasters: { 1: (d) => d },
     });
-    const sections = renderGeneratedSections({ definitions: [def], stateMachines: [{ id: 'm', rows: [{ from: 'a', command: 'Go', to: 'b', when: 'x | y' }] }], parts: { routing: '# R\n' } });
+    const sections = renderGeneratedSections({ definitions: [def], stateMachines: [{ id: 'm', rows: [{ from: 'a', command: 'Go', to: 'b', when: 'x | y' }] }], commands: { cmds: [z.object({ type: z.literal('Go'), commandId: z.string(), speed: z.int() })] }, parts: { routing: '# R\n' } });
     expect(sections['events']).toContain('#### ThingHappened (v2)');
     expect(sections['events']).toContain('| `id` | `string` | Which thing |');
     expect(sections['events']).toContain('| `where` | `object \\| null` |  |');
     expect(sections['events']).toContain('| `where.room` | `string` |  |');
     expect(sections['events']).toContain('v1 → v2');
     expect(sections['m']).toContain('| `a` | Go | `b` | x \\| y |');
+    expect(sections['cmds']).toContain('#### Go');
+    expect(sections['cmds']).toContain('| `speed` | `int` |  |');
+    expect(sections['cmds']).not.toContain('commandId` |');
     expect(sections['routing']).toBe('# R');
     expect(sections['metrics']).toBe('_Not written yet: docs/parts/metrics.md._');
   });

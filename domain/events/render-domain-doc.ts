@@ -2,6 +2,7 @@
 // metrics parts other areas write. Pure: the caller reads and writes files (infra/scripts/gen-domain-doc.ts).
 import type { z } from 'zod';
 import { agentTransitions } from '../agent/agent-state-machine.ts';
+import { callCommandSchemas } from '../call/call-commands.ts';
 import { callTransitions } from '../call/call-state-machine.ts';
 import type { EventDefinition } from './event-definition.ts';
 import { allEventDefinitions } from './registry.ts';
@@ -18,6 +19,8 @@ export interface TransitionRow {
 export interface DomainDocInput {
   readonly definitions: readonly EventDefinition[];
   readonly stateMachines: readonly { readonly id: string; readonly rows: readonly TransitionRow[] }[];
+  /** Command schemas by section id (`call-commands`): zod objects whose `type` literal names the command. */
+  readonly commands: Readonly<Record<string, readonly z.ZodType[]>>;
   /** Markdown written by other areas (docs/parts/<id>.md), by section id; undefined when not written yet. */
   readonly parts: Readonly<Record<string, string | undefined>>;
 }
@@ -169,6 +172,22 @@ function renderEvents(defs: readonly EventDefinition[]): string {
   return out.join('\n');
 }
 
+const ENVELOPE = new Set(['type', 'commandId', 'at', 'actor', 'callId']);
+
+function renderCommands(schemas: readonly z.ZodType[]): string {
+  const out = ['Every command also carries `commandId`, `at` (epoch ms) and optionally `actor`, plus the id of its stream.'];
+  for (const schema of schemas) {
+    const shape = defOf(schema)['shape'] as Record<string, z.ZodType>;
+    const type = renderZodType(shape['type']!).replaceAll("'", '');
+    const fields = Object.entries(shape).filter(([k]) => !ENVELOPE.has(k));
+    out.push('', `#### ${type}`, '');
+    if (schema.description) out.push(schema.description, '');
+    if (fields.length === 0) out.push('No fields beyond the envelope.');
+    else out.push('| Field | Type | Description |', '| --- | --- | --- |', ...fields.flatMap(([k, v]) => fieldRows(k, v)));
+  }
+  return out.join('\n');
+}
+
 function renderTransitions(rows: readonly TransitionRow[]): string {
   const states = [...new Set(rows.flatMap((r) => [r.from, r.to]))];
   return [
@@ -184,6 +203,7 @@ function renderTransitions(rows: readonly TransitionRow[]): string {
 export function renderGeneratedSections(input: DomainDocInput): Record<string, string> {
   const sections: Record<string, string> = { events: renderEvents(input.definitions) };
   for (const m of input.stateMachines) sections[m.id] = renderTransitions(m.rows);
+  for (const [id, schemas] of Object.entries(input.commands)) sections[id] = renderCommands(schemas);
   for (const id of DOC_PARTS) {
     const part = input.parts[id];
     sections[id] = part === undefined ? `_Not written yet: docs/parts/${id}.md._` : part.trim();
@@ -210,6 +230,10 @@ export function domainDocTemplate(): string {
     'One `call-<callId>` stream per customer interaction, from arrival (or origination) to the disposition.',
     '',
     block('call-state-machine'),
+    '',
+    '### Call commands',
+    '',
+    block('call-commands'),
     '',
     '## Agent state machine',
     '',
@@ -247,6 +271,7 @@ export function currentDomainDocInput(parts: Readonly<Record<string, string | un
       { id: 'call-state-machine', rows: callTransitions },
       { id: 'agent-state-machine', rows: agentTransitions },
     ],
+    commands: { 'call-commands': callCommandSchemas },
     parts,
   };
 }
