@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{domain,adapters,projections,api,infra,bench}/**/*.test.ts'],
+          include: ['{domain,engine,adapters,projections,api,infra,bench}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**'],
           testTimeout: 30_000,
         },
@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'int',
-          include: ['{domain,adapters,projections,api,infra,bench}/**/*.int.test.ts'],
+          include: ['{domain,engine,adapters,projections,api,infra,bench}/**/*.int.test.ts'],
           exclude: ['node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
