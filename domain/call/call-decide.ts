@@ -1,5 +1,5 @@
 import { LedgerlineError } from '../errors/ledgerline-error.ts';
-import type { ErrorCode } from '../errors/catalogue.ts';
+import { errorCatalogue, type ErrorCode } from '../errors/catalogue.ts';
 import type { CallCommand } from './call-commands.ts';
 import type { CallEvent, CallEventData, CallEventType } from './call-events.ts';
 import type { HangupSide } from './call-schemas.ts';
@@ -18,7 +18,7 @@ function ev<T extends CallEventType>(type: T, data: CallEventData<T>): CallEvent
 }
 
 function fail(code: ErrorCode, s: CallState, c: CallCommand, details: Record<string, unknown> = {}): never {
-  throw new LedgerlineError(code, `${c.type} on call ${c.callId} (${s.status}): ${code}`, { callId: c.callId, status: s.status, command: c.type, ...details });
+  throw new LedgerlineError(code, `${errorCatalogue[code].message} (${c.type} on call ${c.callId}, ${s.status})`, { callId: c.callId, status: s.status, command: c.type, ...details });
 }
 
 /** Throws unless the call is in one of `allowed`: CALL_NOT_FOUND on an empty stream, CALL_ALREADY_ENDED after the end, else `code`. */
