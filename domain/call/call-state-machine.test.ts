@@ -6,6 +6,7 @@ import { fold } from '../decider.ts';
 import { isLedgerlineError } from '../errors/ledgerline-error.ts';
 import { CALL_COMMAND_TYPES, type CallCommand } from './call-commands.ts';
 import { callDecider } from './call-decider.ts';
+import { callEvents } from './call-events.ts';
 import { cmd, given, run, sampleCommand, SCENARIOS, type ScenarioName } from './call-fixtures.ts';
 import { callTransitions } from './call-state-machine.ts';
 import { CALL_STATUSES, type CallState } from './call-state.ts';
@@ -41,15 +42,20 @@ const extraCommands: CallCommand[] = [
   cmd('TransferCall', { target: { kind: 'external', number: '+9' } }),
   cmd('CompleteConsult', { consultId: 'k1', mode: 'conference' }),
   cmd('FailCallback', { attemptId: 't1', cause: 'busy', retry: false }),
+  cmd('RecordLookupResult', { nodeId: 'n', lookup: 'crm', result: { ok: false, reason: 'error' } }),
 ];
 const commands = [...CALL_COMMAND_TYPES.map((type) => sampleCommand(type, 300_000)), ...extraCommands.map((c) => ({ ...c, at: 300_000 }))];
 
 const accepted = new Map<string, string>(); // transition → a witness
+const emitted = new Set<string>();
 for (const h of histories) {
   for (const c of commands) {
     try {
       let s = h.state;
-      for (const e of callDecider.decide(c, s)) s = callDecider.evolve(s, e);
+      for (const e of callDecider.decide(c, s)) {
+        emitted.add(e.type);
+        s = callDecider.evolve(s, e);
+      }
       accepted.set(`${h.state.status} ${c.type} ${s.status}`, `${h.name} + ${c.type}`);
     } catch (e) {
       if (!isLedgerlineError(e)) throw e;
@@ -72,5 +78,8 @@ describe('callTransitions', () => {
   });
   it('has a witness on the grid for every row', () => {
     expect(listed.filter((k) => !accepted.has(k))).toEqual([]);
+  });
+  it('emits every call event type somewhere on the grid (no dead definitions)', () => {
+    expect(callEvents.map((d) => d.type).filter((t) => !emitted.has(t))).toEqual([]);
   });
 });
