@@ -219,6 +219,13 @@ describe('transfers, consults, conferences', () => {
     expect(s).toMatchObject({ status: 'connected', agentId: 'a2', held: false, consult: null, handledBy: ['a1', 'a2'], supervisors: {} });
     expect(rejected([...h, ...out], cmd('CancelConsult', { consultId: 'k1' })).code).toBe('CONSULT_NOT_ACTIVE');
   });
+  it('attended transfer to an external number ends the call on our side with the departing agent closed', () => {
+    const h = run([cmd('StartConsult', { consultId: 'k1', target: { kind: 'external', number: '+3' } }, 10_000), cmd('StartRecording', { recordingId: 'r1' }, 10_500)], connected);
+    const out = when(h, cmd('CompleteConsult', { consultId: 'k1', mode: 'transfer' }, 20_000));
+    expect(types(out)).toEqual(['ConsultCompleted', 'RecordingStopped', 'CallEnded']);
+    expect(data(out, 'ConsultCompleted')).toMatchObject({ mode: 'transfer', fromAgentId: 'a1', talkMs: 14_000 });
+    expect(data(out, 'CallEnded')).toMatchObject({ cause: 'TRANSFERRED_EXTERNAL', hungUpBy: 'system', agentId: null, answered: true, talkMs: 14_000 });
+  });
   it('consult mismatch is refused; a conference adds the consulted party', () => {
     const h = run([cmd('StartConsult', { consultId: 'k1', target: { kind: 'external', number: '+3' } }, 10_000)], connected);
     expect(rejected(h, cmd('CompleteConsult', { consultId: 'k2', mode: 'conference' })).code).toBe('CONSULT_MISMATCH');
