@@ -1,5 +1,6 @@
 // The closest TypeScript peer: Emmett's PostgreSQL event store on the same workload.
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
+import { databaseOf } from './cpu.ts';
 import { runWriters, type Throughput } from './load-loop.ts';
 import { ownedStreams, sampleBatch, streamName } from './sample-events.ts';
 import type { BenchSettings } from './settings.ts';
@@ -18,7 +19,7 @@ export async function benchEmmettAppend(url: string, eventsPerAppend: number, s:
       const result = await store.appendToStream(streamName('', i), events, { expectedStreamVersion: versions.get(i) ?? 0n });
       versions.set(i, result.nextExpectedStreamVersion);
       return eventsPerAppend;
-    });
+    }, databaseOf(url));
   } finally {
     await store.close();
   }

@@ -1,6 +1,7 @@
 // Our store through the public entry point, as the application uses it: exact expected revisions per stream.
 import { openEventStore } from '../../adapters/event-store/open-event-store.ts';
 import type { EventStore, ExpectedRevision } from '../../adapters/event-store/port.ts';
+import { databaseOf } from './cpu.ts';
 import { runWriters, type Throughput } from './load-loop.ts';
 import { ownedStreams, sampleBatch, streamName } from './sample-events.ts';
 import type { BenchSettings } from './settings.ts';
@@ -9,7 +10,7 @@ import type { BenchSettings } from './settings.ts';
 export async function benchLedgerlineAppend(url: string, eventsPerAppend: number, s: BenchSettings): Promise<Throughput> {
   const store = await openEventStore(url);
   try {
-    return await appendLoad(store, eventsPerAppend, s.writers, s.streams, s.warmupMs, s.durationMs);
+    return await appendLoad(store, eventsPerAppend, s.writers, s.streams, s.warmupMs, s.durationMs, databaseOf(url));
   } finally {
     await store.close();
   }
@@ -23,6 +24,7 @@ export async function appendLoad(
   streams: number,
   warmupMs: number,
   durationMs: number,
+  database?: string,
 ): Promise<Throughput> {
   const revisions = new Map<number, bigint>();
   const next = Array.from({ length: writers }, (_, w) => ownedStreams(w, writers, streams));
@@ -34,5 +36,5 @@ export async function appendLoad(
     const result = await store.appendToStream(streamName('', i), sampleBatch(i, seq++, eventsPerAppend), { expectedRevision });
     revisions.set(i, result.nextExpectedRevision);
     return eventsPerAppend;
-  });
+  }, database);
 }

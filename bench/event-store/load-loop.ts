@@ -1,5 +1,6 @@
 // Runs N concurrent writers for a warm-up and then a fixed measured window, counting events per second.
 import { performance } from 'node:perf_hooks';
+import { sampleCpu, type CpuSample } from './cpu.ts';
 
 /** What one measured window produced. */
 export interface Throughput {
@@ -10,6 +11,10 @@ export interface Throughput {
   /** Latency of one operation (one append or one INSERT transaction), in milliseconds. */
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** CPU microseconds per event in this process (client, driver, adapter) during the measured window. */
+  readonly clientCpuUsPerEvent?: number;
+  /** CPU microseconds per event in the database's backends during the window (when /proc shows them). */
+  readonly serverCpuUsPerEvent?: number;
 }
 
 /**
@@ -22,6 +27,7 @@ export async function runWriters(
   warmupMs: number,
   durationMs: number,
   op: (writer: number) => Promise<number>,
+  database?: string,
 ): Promise<Throughput> {
   const t0 = performance.now();
   const measureFrom = t0 + warmupMs;
@@ -30,6 +36,10 @@ export async function runWriters(
   let operations = 0;
   let lastCounted = measureFrom;
   const latencies: number[] = [];
+  let cpuFrom: CpuSample | undefined;
+  const cpuTimer = setTimeout(() => {
+    cpuFrom = sampleCpu(database);
+  }, warmupMs);
   const lane = async (w: number) => {
     for (;;) {
       const started = performance.now();
@@ -45,8 +55,17 @@ export async function runWriters(
     }
   };
   await Promise.all(Array.from({ length: writers }, (_, w) => lane(w)));
+  clearTimeout(cpuTimer);
+  const cpuTo = sampleCpu(database);
   const seconds = (lastCounted - measureFrom) / 1000;
-  return summarize(events, operations, seconds, latencies);
+  const result = summarize(events, operations, seconds, latencies);
+  if (cpuFrom === undefined || events === 0) return result;
+  // The CPU window runs to the end of the slowest lane, slightly past the last counted event: a small overestimate.
+  return {
+    ...result,
+    clientCpuUsPerEvent: round((cpuTo.clientUs - cpuFrom.clientUs) / events, 1),
+    ...(cpuTo.serverUs !== undefined && cpuFrom.serverUs !== undefined ? { serverCpuUsPerEvent: round((cpuTo.serverUs - cpuFrom.serverUs) / events, 1) } : {}),
+  };
 }
 
 /** Times `work()` once; it returns how many events it handled. */

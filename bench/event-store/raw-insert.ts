@@ -1,5 +1,6 @@
 // Baseline: plain INSERTs into a bare table, no versioning, no ordering guarantees; the ceiling for any store.
 import pg from 'pg';
+import { databaseOf } from './cpu.ts';
 import { runWriters, type Throughput } from './load-loop.ts';
 import { ownedStreams, sampleBatch, streamName } from './sample-events.ts';
 import type { BenchSettings } from './settings.ts';
@@ -31,7 +32,7 @@ export async function benchRawInsert(url: string, rowsPerTx: number, s: BenchSet
       }
       await pool.query(sql, params);
       return rowsPerTx;
-    });
+    }, databaseOf(url));
   } finally {
     await pool.end();
   }

@@ -84,6 +84,12 @@ export function buildReport(machine: MachineInfo, s: BenchSettings, m: Measureme
       },
       pglite: pgliteFigures(m.pglite),
     },
+    cpuMicrosecondsPerEvent: {
+      note: 'client = this Node process (driver, adapter, JSON, hashing); server = the PostgreSQL backends of the bench database',
+      rawInsert: { rows1: cpu(m.raw.rows1), rows10: cpu(m.raw.rows10) },
+      ledgerline: { append1: cpu(m.ledgerline.append1), append10: cpu(m.ledgerline.append10) },
+      emmett: { append1: cpu(m.emmett.append1), append10: cpu(m.emmett.append10) },
+    },
     ratios,
     targets,
     allTargetsHold: targets.every((t) => t.holds),
@@ -92,6 +98,10 @@ export function buildReport(machine: MachineInfo, s: BenchSettings, m: Measureme
 }
 
 export type Report = ReturnType<typeof buildReport>;
+
+function cpu(t: Throughput): { client: number | null; server: number | null } {
+  return { client: t.clientCpuUsPerEvent ?? null, server: t.serverCpuUsPerEvent ?? null };
+}
 
 /** PGlite's figures in events/s, or why there are none. */
 export type PgliteFigures =
@@ -116,6 +126,7 @@ export function toMarkdown(report: Report): string {
   const f = (n: number) => n.toLocaleString('en-US');
   const pct = (x: number) => `${Math.round(x * 100)} %`;
   const yes = (b: boolean) => (b ? 'yes' : '**no**');
+  const c = (x: { client: number | null; server: number | null }) => `${x.client ?? '?'} / ${x.server ?? '?'}`;
   const e = report.eventsPerSecond;
   const t = report.targets;
   const mc = report.machine;
@@ -131,6 +142,11 @@ export function toMarkdown(report: Report): string {
     '|---|---:|---:|---:|---:|---:|',
     `| 1 event per append | ${f(e.rawInsert.rows1)} | ${f(e.ledgerline.append1)} | ${f(e.emmett.append1)} | ${report.ratios.oursOverEmmett.append1.toFixed(2)}× (${yes(t[0]!.holds)}) | ${pct(report.ratios.oursOverRaw.append1)} (${yes(t[2]!.holds)}) |`,
     `| 10 events per append | ${f(e.rawInsert.rows10)} | ${f(e.ledgerline.append10)} | ${f(e.emmett.append10)} | ${report.ratios.oursOverEmmett.append10.toFixed(2)}× (${yes(t[1]!.holds)}) | ${pct(report.ratios.oursOverRaw.append10)} (${yes(t[3]!.holds)}) |`,
+    '',
+    '| CPU µs per event (client / server) | Raw INSERT | Ledgerline | Emmett 0.42 |',
+    '|---|---:|---:|---:|',
+    `| 1 event per append | ${c(report.cpuMicrosecondsPerEvent.rawInsert.rows1)} | ${c(report.cpuMicrosecondsPerEvent.ledgerline.append1)} | ${c(report.cpuMicrosecondsPerEvent.emmett.append1)} |`,
+    `| 10 events per append | ${c(report.cpuMicrosecondsPerEvent.rawInsert.rows10)} | ${c(report.cpuMicrosecondsPerEvent.ledgerline.append10)} | ${c(report.cpuMicrosecondsPerEvent.emmett.append10)} |`,
     '',
     `| Catch-up over ${f(report.workload.catchUpEvents)} events | events/s | target ≥ ${f(CATCH_UP_TARGET)}/s |`,
     '|---|---:|---:|',

@@ -1,7 +1,9 @@
 // `node bench/event-store/run.ts`: every event-store measurement in one run, side by side, each in a fresh
 // database; writes bench/results/event-store.json and .md. BENCH_QUICK=1 for a short smoke run (results go
-// to *.tmp files, which git ignores). BENCH_SKIP_PGLITE=1 leaves the embedded store out.
-import { rename, writeFile } from 'node:fs/promises';
+// to *.tmp files, which git ignores). BENCH_SKIP_PGLITE=1 leaves the embedded store out; BENCH_ONLY=append|catchup|pglite
+// (comma-separated) runs parts only, also into *.tmp; BENCH_CATCHUP_EVENTS overrides the catch-up size.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +57,7 @@ async function connectionsGone(database: string): Promise<void> {
 
 async function measure(label: string, tag: string, work: (url: string) => Promise<Throughput>): Promise<Throughput> {
   const result = await inFreshDatabase(label, work);
-  log(`${label} (${tag}): ${result.eventsPerSecond.toLocaleString('en-US')} events/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms)`);
+  log(`${label} (${tag}): ${result.eventsPerSecond.toLocaleString('en-US')} events/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, CPU µs/event client ${result.clientCpuUsPerEvent ?? '?'} server ${result.serverCpuUsPerEvent ?? '?'})`);
   return result;
 }
 
@@ -65,7 +67,8 @@ log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}, PostgreS
 // Rounds interleave raw, ours and Emmett (1-event shape, then 10-event) so that load drift on a shared machine hits
 // all three alike; each round runs in a fresh database, and the median round per system and shape is reported.
 const rounds = { raw1: [] as Throughput[], ours1: [] as Throughput[], emmett1: [] as Throughput[], raw10: [] as Throughput[], ours10: [] as Throughput[], emmett10: [] as Throughput[] };
-for (const n of [1, 10] as const) {
+const skipped: Throughput = { eventsPerSecond: 0, events: 0, operations: 0, seconds: 0, p50Ms: 0, p99Ms: 0 };
+for (const n of s.only.has('append') ? ([1, 10] as const) : []) {
   for (let r = 1; r <= s.rounds; r++) {
     const tag = `${n}ev round ${r}/${s.rounds}`;
     rounds[`raw${n}`].push(await measure(`raw_insert_${n}`, tag, (url) => benchRawInsert(url, n, s)));
@@ -73,19 +76,23 @@ for (const n of [1, 10] as const) {
     rounds[`emmett${n}`].push(await measure(`emmett_${n}`, tag, (url) => benchEmmettAppend(url, n, s)));
   }
 }
-const raw1 = medianRound(rounds.raw1);
-const ours1 = medianRound(rounds.ours1);
-const emmett1 = medianRound(rounds.emmett1);
-const raw10 = medianRound(rounds.raw10);
-const ours10 = medianRound(rounds.ours10);
-const emmett10 = medianRound(rounds.emmett10);
+const median = (xs: Throughput[]) => (xs.length === 0 ? skipped : medianRound(xs));
+const raw1 = median(rounds.raw1);
+const ours1 = median(rounds.ours1);
+const emmett1 = median(rounds.emmett1);
+const raw10 = median(rounds.raw10);
+const ours10 = median(rounds.ours10);
+const emmett10 = median(rounds.emmett10);
 
-log(`catch-up: writing ${s.catchUpEvents.toLocaleString('en-US')} events …`);
-const catchUp = await inFreshDatabase('catch_up', (url) => benchCatchUp(url, s.catchUpEvents, s.catchUpEventsPerAppend, s.writers, s.streams));
-log(`catch-up: fill ${catchUp.fill.eventsPerSecond.toLocaleString('en-US')}/s, readAll ${catchUp.readAll.eventsPerSecond.toLocaleString('en-US')}/s, subscribeToAll ${catchUp.subscribeToAll.eventsPerSecond.toLocaleString('en-US')}/s`);
+let catchUp = { fill: skipped, readAll: skipped, subscribeToAll: skipped };
+if (s.only.has('catchup')) {
+  log(`catch-up: writing ${s.catchUpEvents.toLocaleString('en-US')} events …`);
+  catchUp = await inFreshDatabase('catch_up', (url) => benchCatchUp(url, s.catchUpEvents, s.catchUpEventsPerAppend, s.writers, s.streams));
+  log(`catch-up: fill ${catchUp.fill.eventsPerSecond.toLocaleString('en-US')}/s, readAll ${catchUp.readAll.eventsPerSecond.toLocaleString('en-US')}/s, subscribeToAll ${catchUp.subscribeToAll.eventsPerSecond.toLocaleString('en-US')}/s`);
+}
 
 let pglite: Measurements['pglite'];
-if (process.env.BENCH_SKIP_PGLITE !== '1') {
+if (s.only.has('pglite') && process.env.BENCH_SKIP_PGLITE !== '1') {
   log('pglite …');
   try {
     pglite = await benchPglite(s);
@@ -106,8 +113,9 @@ const measurements: Measurements = {
 };
 const report = buildReport(machine, s, measurements, startedAt, (performance.now() - t0) / 1000, { start: loadAtStart, end: os.loadavg()[0]! });
 
-const suffix = s.quick ? '-quick' : '';
-const tmpSuffix = s.quick ? '.tmp' : '';
+const partial = s.only.size < 3;
+const suffix = s.quick ? '-quick' : partial ? '-partial' : '';
+const tmpSuffix = s.quick || partial ? '.tmp' : '';
 const results = (name: string) => fileURLToPath(new URL(`../results/${name}`, import.meta.url));
 await writeAtomically(results(`event-store${suffix}.json${tmpSuffix}`), JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
 const md = toMarkdown(report);
@@ -116,6 +124,7 @@ process.stdout.write(md);
 for (const t of report.targets) log(`target ${t.holds ? 'holds' : 'MISSED'}: ${t.name} ${t.target} (actual ${t.actual})`);
 
 async function writeAtomically(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
   await writeFile(`${path}.part.tmp`, text);
   await rename(`${path}.part.tmp`, path);
 }

@@ -17,6 +17,8 @@ export interface BenchSettings {
   readonly pgliteWarmupMs: number;
   readonly pgliteDurationMs: number;
   readonly pgliteCatchUpEvents: number;
+  /** Which parts run (BENCH_ONLY=append,catchup,pglite; default all). Partial runs write *.tmp results only. */
+  readonly only: ReadonlySet<'append' | 'catchup' | 'pglite'>;
 }
 
 /** The settings `make bench` uses, or the quick ones when BENCH_QUICK=1. */
@@ -29,10 +31,11 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     rounds: quick ? 1 : 3,
     warmupMs: quick ? 500 : 1_000,
     durationMs: quick ? 2_000 : 4_000,
-    catchUpEvents: quick ? 50_000 : 1_000_000,
+    catchUpEvents: Number(env.BENCH_CATCHUP_EVENTS ?? (quick ? 50_000 : 1_000_000)),
     catchUpEventsPerAppend: 100,
     pgliteWarmupMs: quick ? 300 : 1_000,
     pgliteDurationMs: quick ? 1_000 : 5_000,
     pgliteCatchUpEvents: quick ? 10_000 : 100_000,
+    only: new Set((env.BENCH_ONLY ?? 'append,catchup,pglite').split(',').map((x) => x.trim()) as ('append' | 'catchup' | 'pglite')[]),
   };
 }
