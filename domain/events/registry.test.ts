@@ -44,6 +44,13 @@ describe('event registry', () => {
       }
     }
   });
+  it('puts the stream id and the time in every event, so a category subscriber needs neither the stream name nor the store clock', () => {
+    const idField: Record<string, string> = { call: 'callId', agent: 'agentId', queue: 'queueId', ivrflow: 'flowId' };
+    for (const d of allEventDefinitions) {
+      const shape = (d.schema as unknown as z.ZodObject).shape;
+      expect(Object.keys(shape), d.type).toEqual(expect.arrayContaining([idField[d.category], 'at']));
+    }
+  });
   it('knows the stream categories', () => {
     expect(categoryOfStream('call-42')).toBe('call');
     expect(categoryOfStream('agent-a-1')).toBe('agent');
