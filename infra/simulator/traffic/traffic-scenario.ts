@@ -1,0 +1,61 @@
+// The traffic scenario file (JSON), validated with zod: arrivals, callers, IVR answers, patience, talk time, agents.
+import { z } from 'zod';
+
+const range = z.tuple([z.number().min(0), z.number().min(0)]).refine(([a, b]) => a <= b, 'min must not exceed max');
+
+/** A duration distribution in seconds. */
+export const DurationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('fixed'), seconds: z.number().min(0) }),
+  z.object({ kind: z.literal('uniform'), min: z.number().min(0), max: z.number().min(0) }),
+  z.object({ kind: z.literal('exponential'), mean: z.number().positive() }),
+  z.object({ kind: z.literal('lognormal'), median: z.number().positive(), sigma: z.number().min(0) }),
+]);
+export type Duration = z.infer<typeof DurationSchema>;
+
+const TierSchema = z.object({
+  name: z.string().min(1),
+  weight: z.number().positive(),
+  /** Explicit numbers, or `prefix` + `count` generated numbers (prefix + zero-padded index). */
+  numbers: z.array(z.string().min(1)).optional(),
+  prefix: z.string().optional(),
+  count: z.number().int().positive().optional(),
+  /** Caller names to draw from (default: the number). */
+  names: z.array(z.string()).optional(),
+}).refine((t) => (t.numbers && t.numbers.length > 0) || (t.prefix !== undefined && t.count !== undefined), 'a tier needs numbers or prefix+count');
+
+const IvrAnswerSchema = z.object({ digits: z.string().regex(/^[0-9*#A-D]*$/), probability: z.number().min(0).max(1) });
+
+export const TrafficScenarioSchema = z.object({
+  seed: z.union([z.string(), z.number()]).optional(),
+  arrivals: z.object({
+    /** Mean calls per second (Poisson process). */
+    ratePerSecond: z.number().min(0),
+    /** Stop offering calls after this many simulated seconds. */
+    durationSec: z.number().positive().optional(),
+    maxCalls: z.number().int().positive().optional(),
+  }),
+  callers: z.object({ tiers: z.array(TierSchema).min(1) }).default({ tiers: [{ name: 'default', weight: 1, prefix: '+1555', count: 1000 }] }),
+  destinationNumber: z.string().default('5000'),
+  context: z.string().default('public'),
+  /** Answers to each successive prompt (play_and_get_digits) the caller hears; probabilities of one prompt sum to ≤ 1 (rest = no input). */
+  ivr: z.object({
+    prompts: z.array(z.object({ answers: z.array(IvrAnswerSchema) })).default([]),
+    thinkTimeMs: range.default([500, 2500]),
+    interDigitMs: z.number().min(0).default(250),
+  }).default({ prompts: [], thinkTimeMs: [500, 2500], interDigitMs: 250 }),
+  /** How long a caller waits for an agent before hanging up (abandon). */
+  patience: DurationSchema.default({ kind: 'exponential', mean: 120 }),
+  /** Talk time once bridged to an agent. */
+  talkTime: DurationSchema.default({ kind: 'lognormal', median: 180, sigma: 0.6 }),
+  /** Who ends a talking call: probability the caller hangs up (else the agent). */
+  callerHangsUpRate: z.number().min(0).max(1).default(0.6),
+  agents: z.object({
+    answerDelayMs: range.default([1000, 4000]),
+    noAnswerRate: z.number().min(0).max(1).default(0),
+    busyRate: z.number().min(0).max(1).default(0),
+    rejectRate: z.number().min(0).max(1).default(0),
+  }).default({ answerDelayMs: [1000, 4000], noAnswerRate: 0, busyRate: 0, rejectRate: 0 }),
+});
+
+export type TrafficScenario = z.infer<typeof TrafficScenarioSchema>;
+export type TrafficScenarioInput = z.input<typeof TrafficScenarioSchema>;
