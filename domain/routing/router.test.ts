@@ -103,6 +103,17 @@ describe('route: strategies (who gets the call and why)', () => {
     expect(out.assignments).toEqual([expect.objectContaining({ callId: 'c1', agentIds: ['back'], kind: 'extend' })]);
   });
 
+  it('a call already ringing gets more agents only from those no caller waiting for a first agent can use', () => {
+    const offer = { startedAt: NOW - 4_000, ringingAgentIds: ['a'], releasedAgentIds: [] };
+    const out = route({
+      queues: [queue('ring', { strategy: 'ring-all', priority: 5 }), queue('plain')],
+      waitingCalls: [call('ringing', 'ring', NOW - 60_000, { offer }), call('fresh', 'plain', NOW - 1_000)],
+      agents: [agent('a', ['ring'], { state: 'ringing' }), agent('both', ['ring', 'plain']), agent('ring-only', ['ring'])],
+      now: NOW,
+    });
+    expect(pairs(out)).toEqual(['fresh:both', 'ringing:ring-only']);
+  });
+
   it('ring-progressively starts with the top agent and adds one every interval', () => {
     const agents = ['p1', 'p2', 'p3'].map((id, i) => agent(id, ['q'], { queues: [{ queueId: 'q', position: i + 1 }] }));
     const q = queue('q', { strategy: 'ring-progressively', ringProgressivelyIntervalSeconds: 5 });

@@ -102,7 +102,10 @@ export function route(input: RouteInput): RouteOutput {
 
   // 2. Keep the most callers the free agents can serve together, never dropping one for a lower-ranked one.
   const matching = priorityMatching(new Map(demands.map((d) => [d.call.id, d.ranking.agents.map((a) => a.id)])));
-  const served = demands.filter((d) => matching.add(d.call.id));
+  // A call already ringing someone (ring-all, ring-progressively) is being served: it gets more agents only from
+  // those no caller still waiting for a first agent can use.
+  const byNeed = [...demands.filter((d) => !d.call.offer), ...demands.filter((d) => d.call.offer)];
+  const served = byNeed.filter((d) => matching.add(d.call.id));
 
   // 3. In routing order, each served caller takes its strategy's favourite among the agents it can have.
   const taken = new Set<string>();
