@@ -12,7 +12,8 @@ declare module 'modesl' {
     getType(): string | undefined;
   }
 
-  type Listener = (...args: any[]) => void;
+  // Listener arguments differ per emitter name; callers annotate their own parameters.
+  type Listener = (...args: never[]) => void;
 
   /** Inbound connection: `new Connection(host, port, password, onReady?)`. */
   export interface ModeslConnection {
