@@ -42,6 +42,7 @@ export class Listener {
   private busy = false;
   private closed = false;
   private congested = false;
+  private stalled = false;
   private lost = 0;
   private authTimer?: SimTimer;
   private unsubscribe: () => void;
@@ -317,7 +318,7 @@ export class Listener {
     }
     if (!this.subs.wants(event)) return;
     const frame = eventFrame(event, this.subs.format);
-    if (this.busy || this.congested) {
+    if (this.busy || this.congested || this.stalled) {
       if (this.pending.length >= this.limits.maxQueue) {
         if (++this.lost > this.limits.maxMissed) this.disconnect('killed listener because of lost events\n');
         return;
@@ -343,7 +344,19 @@ export class Listener {
   }
 
   private flushPending(): void {
-    while (!this.busy && !this.congested && this.pending.length > 0 && !this.closed) this.write(this.pending.shift()!);
+    while (!this.busy && !this.congested && !this.stalled && this.pending.length > 0 && !this.closed) this.write(this.pending.shift()!);
+  }
+
+  /**
+   * Fault injection: the listener stops writing events for `ms` of simulator time, as if the client stopped reading.
+   * Events queue up to maxQueue; past that they are lost, and after maxMissed lost events the listener is killed.
+   */
+  stall(ms: number): void {
+    this.stalled = true;
+    this.sw.clock.setTimer(ms, () => {
+      this.stalled = false;
+      this.flushPending();
+    });
   }
 
   private onDrain(): void {

@@ -68,6 +68,8 @@ export interface Simulator {
   connections(): number;
   /** Drops every client socket at once, without notice (fault injection). */
   dropConnections(): void;
+  /** Every client stops receiving events for `ms` of simulator time (queue, then lost events, then kill). */
+  stallConnections(ms: number): void;
   /** Stops listening, disconnects clients, cancels timers. */
   close(): Promise<void>;
 }
@@ -132,6 +134,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     connections: () => listeners.size,
     dropConnections: () => {
       for (const l of [...listeners]) l.destroy();
+    },
+    stallConnections: (ms) => {
+      for (const l of listeners) l.stall(ms);
     },
     async close() {
       if (heartbeat) clock.clearTimer(heartbeat);
