@@ -65,20 +65,90 @@ interface Pending {
   fn: () => void;
 }
 
+/** Min-heap on (at, id): timers due at the same instant fire in the order they were set. */
+class TimerHeap {
+  private items: Pending[] = [];
+  private readonly cancelled = new Set<number>();
+  private readonly live = new Set<number>();
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  push(p: Pending): void {
+    this.live.add(p.id);
+    const a = this.items;
+    a.push(p);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(a[i]!, a[parent]!)) break;
+      [a[i], a[parent]] = [a[parent]!, a[i]!];
+      i = parent;
+    }
+  }
+
+  cancel(id: number): void {
+    if (this.live.delete(id)) this.cancelled.add(id);
+  }
+
+  /** The earliest live timer, without removing it. */
+  peek(): Pending | undefined {
+    this.dropCancelled();
+    return this.items[0];
+  }
+
+  pop(): Pending | undefined {
+    this.dropCancelled();
+    const top = this.removeTop();
+    if (top) this.live.delete(top.id);
+    return top;
+  }
+
+  private dropCancelled(): void {
+    while (this.items[0] && this.cancelled.has(this.items[0].id)) {
+      this.cancelled.delete(this.items[0].id);
+      this.removeTop();
+    }
+  }
+
+  private removeTop(): Pending | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && before(a[l]!, a[m]!)) m = l;
+        if (r < a.length && before(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+const before = (x: Pending, y: Pending): boolean => x.at < y.at || (x.at === y.at && x.id < y.id);
+
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Virtual time starting at `startMicros` (default 2026-01-01T00:00:00Z). */
 export function createVirtualClock(startMicros = Date.UTC(2026, 0, 1) * 1000): VirtualClock {
   let now = startMicros;
   let seq = 0;
-  let queue: Pending[] = [];
+  const heap = new TimerHeap();
   const fireDue = async (until: number): Promise<void> => {
     for (;;) {
       await yieldToLoop();
-      queue.sort((a, b) => a.at - b.at || a.id - b.id);
-      const head = queue[0];
+      const head = heap.peek();
       if (!head || head.at > until) break;
-      queue.shift();
+      heap.pop();
       now = Math.max(now, head.at);
       head.fn();
     }
@@ -90,21 +160,21 @@ export function createVirtualClock(startMicros = Date.UTC(2026, 0, 1) * 1000): V
     nowMicros: () => now,
     setTimer(ms, fn) {
       const id = ++seq;
-      queue.push({ id, at: now + Math.max(0, Math.round(ms * 1000)), fn });
+      heap.push({ id, at: now + Math.max(0, Math.round(ms * 1000)), fn });
       return { id };
     },
     clearTimer(t) {
-      queue = queue.filter((p) => p.id !== t.id);
+      heap.cancel(t.id);
     },
     advance: (ms) => fireDue(now + Math.round(ms * 1000)),
     async runUntilIdle(maxMs = 3_600_000) {
       const limit = now + maxMs * 1000;
-      while (queue.length > 0) {
-        const nextAt = Math.min(...queue.map((p) => p.at));
-        if (nextAt > limit) break;
-        await fireDue(nextAt);
+      for (;;) {
+        const head = heap.peek();
+        if (!head || head.at > limit) break;
+        await fireDue(head.at);
       }
     },
-    pendingTimers: () => queue.length,
+    pendingTimers: () => heap.size,
   };
 }
