@@ -113,8 +113,8 @@ function draftCommands(fact: SwitchFact, context: TranslationContext): Draft[] {
         if (ch.direction !== 'inbound' || ch.ledgerline.role !== undefined) return [];
         const callId = ch.ledgerline.callId ?? callIdForChannel(fact.coreUuid, ch.uuid);
         return [make(perChannel('received'), callId, 'ReceiveCall', {
-          did: ch.destinationNumber ?? 'unknown',
-          callerNumber: ch.callerIdNumber ?? 'anonymous',
+          did: (ch.destinationNumber ?? 'unknown').slice(0, 64),
+          callerNumber: (ch.callerIdNumber ?? 'anonymous').slice(0, 64),
           callerName: ch.callerIdName?.slice(0, 128) ?? null,
           switchId: fact.switchId,
           channelUuid: ch.uuid,
