@@ -2,7 +2,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { EventStore } from '../port.ts';
-import { openSqlEventStore, type SqlEventStoreOptions } from './sql-event-store.ts';
+import { openSqlEventStore, type AppendParams, type AppendRow, type SqlEventStoreOptions } from './sql-event-store.ts';
 
 /** Pool size and timeouts on top of the shared store options. */
 export interface PostgresEventStoreOptions extends SqlEventStoreOptions {
@@ -20,9 +20,12 @@ export interface PostgresEventStoreOptions extends SqlEventStoreOptions {
  * sql-event-store.ts), so no connection of ours may hold one open forever.
  */
 export async function openPostgresEventStore(url: string, options: PostgresEventStoreOptions = {}): Promise<EventStore> {
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: createEventStorePool(url, options) }) });
+  const pool = createEventStorePool(url, options);
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  // The append runs as a named prepared statement: parsed and planned once per connection, not per call.
+  const runAppend = async (text: string, values: AppendParams) => (await pool.query<AppendRow>({ name: 'll_append_v1', text, values: [...values] })).rows[0];
   try {
-    return await openSqlEventStore(db, options);
+    return await openSqlEventStore(db, options, { runAppend });
   } catch (err) {
     await db.destroy();
     throw err;

@@ -74,7 +74,8 @@ interface EventRow {
   event_type: string;
   data: unknown;
   metadata: EventMetadata;
-  created: Date | string;
+  /** Milliseconds since the epoch (parsing a number is much cheaper than a timestamp). */
+  created: number | string;
   prev_hash: string;
   hash: string;
 }
@@ -92,15 +93,39 @@ interface StreamRow {
 
 const EVENT_COLUMNS = sql.raw(
   `e.tx_id::text AS tx, e.global_seq::text AS seq, e.stream_id, e.revision::text AS revision, e.event_id::text AS event_id,
-   e.event_type, e.data, e.metadata, e.created, e.prev_hash, e.hash`,
+   e.event_type, e.data, e.metadata, (extract(epoch FROM e.created) * 1000)::float8 AS created, e.prev_hash, e.hash`,
 );
 const VISIBLE = sql.raw('e.tx_id < pg_snapshot_xmin(pg_current_snapshot())');
 const STREAM_LOCK_CLASS = 1819047936;
 
+/** The append statement with numbered parameters, for a driver that prepares it once per connection by name. */
+export const APPEND_SQL = 'SELECT * FROM ll_append($1, $2, $3::bigint, $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[])';
+
+/** One append's parameters, in APPEND_SQL's order. */
+export type AppendParams = readonly [string, string, string | null, string[], string[], string[], string[], string[]];
+
+/** What `ll_append` returns. */
+export interface AppendRow {
+  o_outcome: 'ok' | 'idempotent' | 'wrong_version' | 'conflict' | 'deleted';
+  o_next_revision: string | number | null;
+  o_tx: string | null;
+  o_seq: string | number | null;
+  o_actual: string | null;
+}
+
+/** Driver-specific fast paths (the pg Pool runs the append as a named prepared statement). */
+export interface SqlEventStoreDriverHooks {
+  readonly runAppend?: (text: string, params: AppendParams) => Promise<AppendRow | undefined>;
+}
+
 /** Runs the migrations on `db`, then returns the store; `close()` destroys `db`. */
-export async function openSqlEventStore(db: Db, options: SqlEventStoreOptions = {}): Promise<EventStore> {
+export async function openSqlEventStore(db: Db, options: SqlEventStoreOptions = {}, hooks: SqlEventStoreDriverHooks = {}): Promise<EventStore> {
   await migrateEventStore(db);
-  return new SqlEventStore(db, options);
+  return new SqlEventStore(db, options, hooks);
+}
+
+function appendCall(p: AppendParams): RawBuilder<AppendRow> {
+  return sql<AppendRow>`SELECT * FROM ll_append(${p[0]}, ${p[1]}, ${p[2]}::bigint, ${p[3]}::uuid[], ${p[4]}::text[], ${p[5]}::text[], ${p[6]}::text[], ${p[7]}::text[])`;
 }
 
 class SqlEventStore implements EventStore {
@@ -108,12 +133,14 @@ class SqlEventStore implements EventStore {
   readonly #pollIntervalMs: number;
   readonly #batchSize: number;
   readonly #commitDelayMs: (() => number) | undefined;
+  readonly #runAppend: SqlEventStoreDriverHooks['runAppend'];
   readonly #wakers = new Set<() => void>();
   readonly #subscriptions = new Set<PollingSubscription>();
   #closed = false;
 
-  constructor(db: Db, options: SqlEventStoreOptions) {
+  constructor(db: Db, options: SqlEventStoreOptions, hooks: SqlEventStoreDriverHooks) {
     this.#db = db;
+    this.#runAppend = hooks.runAppend;
     this.#pollIntervalMs = options.pollIntervalMs ?? 20;
     this.#batchSize = options.batchSize ?? 2000;
     this.#commitDelayMs = options.commitDelayMs;
@@ -138,24 +165,24 @@ class SqlEventStore implements EventStore {
     }
     const kind = typeof expected === 'bigint' ? 'revision' : expected;
     const revision = typeof expected === 'bigint' ? expected.toString() : null;
-    const call = sql<AppendRow>`SELECT * FROM ll_append(${stream}, ${kind}, ${revision}::bigint, ${ids}::uuid[], ${types}::text[], ${data}::text[], ${metadata}::text[], ${content}::text[])`;
+    const params: AppendParams = [stream, kind, revision, ids, types, data, metadata, content];
     let row: AppendRow | undefined;
     try {
       const delay = this.#commitDelayMs?.() ?? 0;
       if (delay > 0) {
         row = await this.#db.transaction().execute(async (trx) => {
-          const r = (await call.execute(trx)).rows[0];
+          const r = (await appendCall(params).execute(trx)).rows[0];
           await sql`SELECT pg_sleep(${delay / 1000})`.execute(trx);
           return r;
         });
+      } else if (this.#runAppend) {
+        row = await this.#runAppend(APPEND_SQL, params);
       } else {
-        row = (await call.execute(this.#db)).rows[0];
+        row = (await appendCall(params).execute(this.#db)).rows[0];
       }
     } catch (err) {
-      if (isUniqueViolation(err, 'll_events_stream_event_id')) {
-        throw new WrongExpectedVersionError(stream, expected, await this.#actualRevision(stream));
-      }
-      throw err;
+      if (!isUniqueViolation(err, 'll_events_stream_event_id')) throw err;
+      row = await this.#retryOrConflict(params);
     }
     if (!row) throw new Error('ll_append returned no row');
     switch (row.o_outcome) {
@@ -180,8 +207,8 @@ class SqlEventStore implements EventStore {
     const from = validateReadRevision(options.fromRevision, backwards ? 'end' : 'start');
     let remaining = validateMaxCount(options.maxCount);
     const s = await this.#streamRow(stream);
-    if (s?.tombstoned) throw new StreamDeletedError(stream);
-    if (!s || BigInt(s.last_revision) < 0n || s.deleted) throw new StreamNotFoundError(stream);
+    if (s.tombstoned) throw new StreamDeletedError(stream);
+    if (BigInt(s.last_revision) < 0n || s.deleted) throw new StreamNotFoundError(stream);
     const last = BigInt(s.last_revision);
     let lowest = 0n;
     if (s.truncate_before !== null) lowest = max(lowest, BigInt(s.truncate_before));
@@ -268,7 +295,7 @@ class SqlEventStore implements EventStore {
             WHERE ${VISIBLE} ${bound} ORDER BY e.tx_id, e.global_seq LIMIT ${limit})
           SELECT s.tx_id::text AS tx, s.global_seq::text AS seq, (${match}) AS matched,
                  e.stream_id, e.revision::text AS revision, e.event_id::text AS event_id, e.event_type, e.data, e.metadata,
-                 e.created, e.prev_hash, e.hash
+                 (extract(epoch FROM e.created) * 1000)::float8 AS created, e.prev_hash, e.hash
           FROM s LEFT JOIN ll_events e ON (${match}) AND e.tx_id = s.tx_id AND e.global_seq = s.global_seq
           ORDER BY s.tx_id, s.global_seq`);
       }
@@ -294,7 +321,7 @@ class SqlEventStore implements EventStore {
     const poll = async () => {
       if (end) {
         const s = await end;
-        after = s ? BigInt(s.last_revision) : -1n;
+        after = BigInt(s.last_revision);
         end = undefined;
       }
       if (after === undefined) throw new Error('unreachable: subscription has no start');
@@ -325,8 +352,8 @@ class SqlEventStore implements EventStore {
     const next = await this.#db.transaction().execute(async (trx) => {
       await lockStream(trx, stream);
       const s = await this.#streamRow(stream, trx);
-      if (s?.tombstoned) throw new StreamDeletedError(stream);
-      const current = s ? BigInt(s.metadata_revision) : -1n;
+      if (s.tombstoned) throw new StreamDeletedError(stream);
+      const current = BigInt(s.metadata_revision);
       if (!expectationHolds(expected, current)) throw new WrongExpectedVersionError(stream, expected, current < 0n ? 'no_stream' : current);
       const customJson = Object.keys(custom).length > 0 ? JSON.stringify(custom) : null;
       const values = sql`${numOrNull(maxAge)}::bigint, ${numOrNull(maxCount)}::bigint, ${truncateBefore === undefined ? null : truncateBefore.toString()}::bigint, ${customJson}::jsonb`;
@@ -344,8 +371,8 @@ class SqlEventStore implements EventStore {
     this.#assertOpen();
     validateStreamName(stream);
     const s = await this.#streamRow(stream);
-    if (s?.tombstoned) throw new StreamDeletedError(stream);
-    if (!s || BigInt(s.metadata_revision) < 0n) return { streamName: stream };
+    if (s.tombstoned) throw new StreamDeletedError(stream);
+    if (BigInt(s.metadata_revision) < 0n) return { streamName: stream };
     const metadata: StreamMetadata = { ...(s.custom_metadata ?? {}) };
     if (s.max_age !== null) metadata.maxAge = Number(s.max_age);
     if (s.max_count !== null) metadata.maxCount = Number(s.max_count);
@@ -371,41 +398,20 @@ class SqlEventStore implements EventStore {
       let after: [string, bigint] = ['', -1n];
       for (;;) {
         const filter = only === undefined ? sql`` : sql`AND e.stream_id = ${only}`;
-        const { rows: page } = await sql<EventRow & { head: string | null }>`
-          SELECT ${EVENT_COLUMNS}, s.last_revision::text AS head
-          FROM ll_events e LEFT JOIN ll_streams s ON s.stream_id = e.stream_id
+        const { rows: page } = await sql<EventRow>`
+          SELECT ${EVENT_COLUMNS}
+          FROM ll_events e
           WHERE (e.stream_id, e.revision) > (${after[0]}, ${after[1].toString()}::bigint) ${filter}
           ORDER BY e.stream_id, e.revision LIMIT ${batch}`.execute(db);
-        for (const r of page) {
-          const e = toRecorded(r);
-          yield { ...e, streamHead: r.head === null ? undefined : BigInt(r.head) };
-        }
+        for (const r of page) yield toRecorded(r);
         if (page.length < batch) return;
         const last = page[page.length - 1]!;
         after = [last.stream_id, BigInt(last.revision)];
       }
     }
-    const report = await verifyChainLinks(rows());
-    if (!report.ok) return report;
-    // A stream whose head says it has events but none are stored.
-    const filter = only === undefined ? sql`` : sql`AND s.stream_id = ${only}`;
-    const { rows: empty } = await sql<{ stream_id: string; last_revision: string }>`
-      SELECT s.stream_id, s.last_revision::text AS last_revision FROM ll_streams s
-      WHERE s.last_revision >= 0 ${filter} AND NOT EXISTS (SELECT 1 FROM ll_events e WHERE e.stream_id = s.stream_id)
-      ORDER BY s.stream_id LIMIT 1`.execute(db);
-    const gone = empty[0];
-    if (gone) {
-      return {
-        ok: false,
-        streams: report.streams + 1,
-        events: report.events,
-        streamId: gone.stream_id,
-        revision: 0n,
-        problem: 'missing_revision',
-        detail: `stream head is revision ${gone.last_revision} but no events are stored`,
-      };
-    }
-    return report;
+    // Only rows are walked: a stream cut short at its end leaves no trace inside the database (anchor the head
+    // hashes elsewhere to detect that).
+    return verifyChainLinks(rows());
   }
 
   async headPosition(): Promise<Position | undefined> {
@@ -431,9 +437,9 @@ class SqlEventStore implements EventStore {
     await this.#db.transaction().execute(async (trx) => {
       await lockStream(trx, stream);
       const s = await this.#streamRow(stream, trx);
-      if (s?.tombstoned) throw new StreamDeletedError(stream);
-      const last = s ? BigInt(s.last_revision) : -1n;
-      const exists = last >= 0n && !s?.deleted;
+      if (s.tombstoned) throw new StreamDeletedError(stream);
+      const last = BigInt(s.last_revision);
+      const exists = last >= 0n && !s.deleted;
       const holds =
         expected === 'any' ||
         (expected === 'no_stream' && !exists) ||
@@ -443,10 +449,13 @@ class SqlEventStore implements EventStore {
       if (hard) {
         await sql`INSERT INTO ll_streams AS s (stream_id, tombstoned) VALUES (${stream}, true)
                   ON CONFLICT (stream_id) DO UPDATE SET tombstoned = true`.execute(trx);
-      } else if (s && last >= 0n) {
+      } else if (last >= 0n) {
         // As EventStoreDB: a soft delete sets truncateBefore past the last event; later writes continue the revisions.
-        await sql`UPDATE ll_streams SET deleted = true, truncate_before = ${(last + 1n).toString()}::bigint,
-                  metadata_revision = metadata_revision + 1 WHERE stream_id = ${stream}`.execute(trx);
+        const tb = (last + 1n).toString();
+        await sql`INSERT INTO ll_streams AS s (stream_id, deleted_revision, truncate_before, metadata_revision)
+                  VALUES (${stream}, ${last.toString()}::bigint, ${tb}::bigint, 0)
+                  ON CONFLICT (stream_id) DO UPDATE SET deleted_revision = EXCLUDED.deleted_revision,
+                    truncate_before = EXCLUDED.truncate_before, metadata_revision = s.metadata_revision + 1`.execute(trx);
       }
     });
     return { position: await this.headPosition() };
@@ -475,30 +484,28 @@ class SqlEventStore implements EventStore {
     return (await (query as RawBuilder<R>).execute(this.#db)).rows;
   }
 
-  async #streamRow(stream: string, db: Db = this.#db): Promise<StreamRow | undefined> {
+  /** The stream's head and state; `last_revision` is -1 and the flags false when nothing is known about it. */
+  async #streamRow(stream: string, db: Db = this.#db): Promise<StreamRow> {
     const { rows } = await sql<StreamRow>`
-      SELECT last_revision::text AS last_revision, deleted, tombstoned, metadata_revision::text AS metadata_revision,
-             max_age::text AS max_age, max_count::text AS max_count, truncate_before::text AS truncate_before, custom_metadata
-      FROM ll_streams WHERE stream_id = ${stream}`.execute(db);
-    return rows[0];
+      SELECT coalesce(h.revision, -1)::text AS last_revision,
+             coalesce(s.deleted_revision = h.revision, false) AS deleted, coalesce(s.tombstoned, false) AS tombstoned,
+             coalesce(s.metadata_revision, -1)::text AS metadata_revision, s.max_age::text AS max_age, s.max_count::text AS max_count,
+             s.truncate_before::text AS truncate_before, s.custom_metadata
+      FROM (SELECT 1) AS one
+      LEFT JOIN LATERAL (SELECT e.revision FROM ll_events e WHERE e.stream_id = ${stream} ORDER BY e.revision DESC LIMIT 1) h ON true
+      LEFT JOIN ll_streams s ON s.stream_id = ${stream}`.execute(db);
+    return rows[0]!;
   }
 
-  async #actualRevision(stream: string): Promise<bigint | 'no_stream'> {
-    const s = await this.#streamRow(stream);
-    return s && BigInt(s.last_revision) >= 0n && !s.deleted ? BigInt(s.last_revision) : 'no_stream';
+  /** After an insert hit a duplicate event id: an exact retry (idempotent success) or a conflict. */
+  async #retryOrConflict(params: AppendParams): Promise<AppendRow> {
+    const { rows } = await sql<AppendRow>`SELECT * FROM ll_find_retry(${params[0]}, ${params[1]}, ${params[2]}::bigint, ${params[3]}::uuid[])`.execute(this.#db);
+    return rows[0]!;
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new Error('The event store is closed');
   }
-}
-
-interface AppendRow {
-  o_outcome: 'ok' | 'idempotent' | 'wrong_version' | 'conflict' | 'deleted';
-  o_next_revision: string | number | null;
-  o_tx: string | null;
-  o_seq: string | number | null;
-  o_actual: string | null;
 }
 
 interface ScanRow {
@@ -527,7 +534,7 @@ function toRecorded(r: EventRow): RecordedEvent {
     streamId: r.stream_id,
     revision: BigInt(r.revision),
     position: { commit: BigInt(r.tx), prepare: BigInt(r.seq) },
-    created: r.created instanceof Date ? r.created : new Date(r.created),
+    created: new Date(Number(r.created)),
     chain: { prev: r.prev_hash, hash: r.hash },
   };
 }

@@ -10,6 +10,11 @@
  * Per-stream order agrees with the global order because `ll_append` takes the stream's advisory lock BEFORE
  * anything assigns the transaction an id: the previous writer of the stream has committed (and got its id)
  * before the next one is given a larger id.
+ *
+ * Cost: an append is three statements (lock, look up the head, insert). The stream head is the last row of the
+ * stream (a backwards primary-key probe), not a separate row to update; `ll_streams` only holds the rarely
+ * written state: metadata, soft deletion and tombstones. Data and metadata are `json` (validated text, stored and
+ * returned as written: cheaper than `jsonb` on the way in and out, and the writer's canonical JSON is kept).
  */
 import { sql, type Kysely } from 'kysely';
 
@@ -18,18 +23,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE ll_streams (
       stream_id text PRIMARY KEY,
-      -- revision of the last event written (-1: none yet); revisions continue after soft deletes
-      last_revision bigint NOT NULL DEFAULT -1,
-      last_hash text NOT NULL DEFAULT repeat('0', 64),
-      -- soft-deleted and not written since: reads raise StreamNotFound, 'no_stream' is accepted
-      deleted boolean NOT NULL DEFAULT false,
+      -- soft delete: the stream's last revision when deleted; the stream reads as absent until written again
+      deleted_revision bigint,
       tombstoned boolean NOT NULL DEFAULT false,
       -- stream metadata (the metastream, kept as a row): -1 when never set
       metadata_revision bigint NOT NULL DEFAULT -1,
       max_age bigint,
       max_count bigint,
       truncate_before bigint,
-      custom_metadata jsonb
+      custom_metadata json
     )`.execute(db);
 
   await sql`
@@ -40,8 +42,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       tx_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
       event_id uuid NOT NULL,
       event_type text NOT NULL,
-      data jsonb NOT NULL,
-      metadata jsonb NOT NULL,
+      data json NOT NULL,
+      metadata json NOT NULL,
       prev_hash text NOT NULL,
       hash text NOT NULL,
       created timestamptz NOT NULL DEFAULT now(),
@@ -49,30 +51,68 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       CONSTRAINT ll_events_stream_event_id UNIQUE (stream_id, event_id)
     )`.execute(db);
 
-  // The log order; stream and type ride along so filtered subscriptions can scan the index alone.
-  await sql`CREATE UNIQUE INDEX ll_events_log_order ON ll_events (tx_id, global_seq) INCLUDE (stream_id, event_type)`.execute(db);
+  // The log order.
+  await sql`CREATE UNIQUE INDEX ll_events_log_order ON ll_events (tx_id, global_seq)`.execute(db);
 
-  // One append = one statement: lock the stream, check the expectation, recognise an idempotent retry, chain the
-  // hashes with the built-in sha256(), insert, and move the stream head. Outcomes are returned, not raised, so a
-  // conflict costs no exception block. A duplicate event id elsewhere in the stream fails on
-  // ll_events_stream_event_id (the caller maps it to a conflict).
+  // Recognises a retry: the events at the revisions right after the expected one carry exactly these ids.
+  // Called by ll_append when the expectation fails, and by the caller when an insert hit a duplicate event id.
+  await sql`
+    CREATE FUNCTION ll_find_retry(p_stream text, p_expected_kind text, p_expected_revision bigint, p_ids uuid[],
+      OUT o_outcome text, OUT o_next_revision bigint, OUT o_tx text, OUT o_seq bigint, OUT o_actual text)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_first bigint;
+      v_matched int;
+      v_n int := cardinality(p_ids);
+      v_last bigint;
+      v_deleted_revision bigint;
+    BEGIN
+      SELECT coalesce((SELECT e.revision FROM ll_events e WHERE e.stream_id = p_stream ORDER BY e.revision DESC LIMIT 1), -1),
+             (SELECT s.deleted_revision FROM ll_streams s WHERE s.stream_id = p_stream)
+        INTO v_last, v_deleted_revision;
+      o_actual := CASE WHEN v_last >= 0 AND v_deleted_revision IS DISTINCT FROM v_last THEN v_last::text ELSE 'no_stream' END;
+      SELECT e.revision INTO v_first FROM ll_events e WHERE e.stream_id = p_stream AND e.event_id = p_ids[1];
+      IF NOT FOUND THEN
+        o_outcome := 'wrong_version';
+        RETURN;
+      END IF;
+      SELECT count(*) INTO v_matched
+        FROM unnest(p_ids) WITH ORDINALITY AS u(id, i)
+        JOIN ll_events e ON e.stream_id = p_stream AND e.revision = v_first + u.i - 1 AND e.event_id = u.id;
+      -- (parenthesised: PL/pgSQL ends an IF condition at the first THEN outside parentheses)
+      IF v_matched = v_n AND (CASE p_expected_kind
+          WHEN 'any' THEN true
+          WHEN 'stream_exists' THEN true
+          WHEN 'no_stream' THEN v_first = 0
+          ELSE p_expected_revision = v_first - 1
+        END) THEN
+        o_outcome := 'idempotent';
+        SELECT e.revision, e.tx_id::text, e.global_seq INTO o_next_revision, o_tx, o_seq
+          FROM ll_events e WHERE e.stream_id = p_stream AND e.revision = v_first + v_n - 1;
+        RETURN;
+      END IF;
+      o_outcome := 'conflict';
+    END
+    $fn$`.execute(db);
+
+  // One append = one statement: lock the stream, check the expectation (a failed one may still be a retry),
+  // chain the hashes with the built-in sha256(), insert. Outcomes are returned, not raised, so a conflict costs no
+  // exception block; OUT parameters avoid a result set. A duplicate event id elsewhere in the stream fails on
+  // ll_events_stream_event_id: the caller then asks ll_find_retry (the common path pays for no probe).
   await sql`
     CREATE FUNCTION ll_append(
       p_stream text, p_expected_kind text, p_expected_revision bigint,
-      p_ids uuid[], p_types text[], p_data text[], p_metadata text[], p_content text[])
-    RETURNS TABLE (o_outcome text, o_next_revision bigint, o_tx text, o_seq bigint, o_actual text)
+      p_ids uuid[], p_types text[], p_data text[], p_metadata text[], p_content text[],
+      OUT o_outcome text, OUT o_next_revision bigint, OUT o_tx text, OUT o_seq bigint, OUT o_actual text)
     LANGUAGE plpgsql AS $fn$
     DECLARE
-      v_found boolean;
-      v_last bigint := -1;
-      v_hash text := repeat('0', 64);
-      v_deleted boolean := false;
-      v_tomb boolean := false;
+      v_last bigint;
+      v_hash text;
+      v_deleted_revision bigint;
+      v_tomb boolean;
       v_n int := cardinality(p_ids);
       v_exists boolean;
       v_ok boolean;
-      v_first bigint;
-      v_matched int;
       v_prevs text[] := '{}';
       v_hashes text[] := '{}';
       v_prev text;
@@ -80,72 +120,55 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     BEGIN
       -- Must come before anything that assigns this transaction an id (see the migration's header).
       PERFORM pg_advisory_xact_lock(1819047936, hashtext(p_stream));
-      SELECT s.last_revision, s.last_hash, s.deleted, s.tombstoned INTO v_last, v_hash, v_deleted, v_tomb
-        FROM ll_streams s WHERE s.stream_id = p_stream;
-      v_found := FOUND;
-      IF NOT v_found THEN
-        v_last := -1; v_hash := repeat('0', 64); v_deleted := false; v_tomb := false;
-      END IF;
+      SELECT h.revision, h.hash, s.deleted_revision, s.tombstoned INTO v_last, v_hash, v_deleted_revision, v_tomb
+        FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (SELECT e.revision, e.hash FROM ll_events e WHERE e.stream_id = p_stream ORDER BY e.revision DESC LIMIT 1) h ON true
+        LEFT JOIN ll_streams s ON s.stream_id = p_stream;
       IF v_tomb THEN
-        RETURN QUERY SELECT 'deleted'::text, NULL::bigint, NULL::text, NULL::bigint, NULL::text;
+        o_outcome := 'deleted';
         RETURN;
       END IF;
-      v_exists := v_last >= 0 AND NOT v_deleted;
+      v_last := coalesce(v_last, -1);
+      v_hash := coalesce(v_hash, repeat('0', 64));
+      v_exists := v_last >= 0 AND v_deleted_revision IS DISTINCT FROM v_last;
       v_ok := CASE p_expected_kind
         WHEN 'any' THEN true
         WHEN 'no_stream' THEN NOT v_exists
         WHEN 'stream_exists' THEN v_exists
         ELSE v_last >= 0 AND p_expected_revision = v_last
       END;
-      IF NOT v_ok OR p_expected_kind IN ('any', 'stream_exists') THEN
-        SELECT e.revision INTO v_first FROM ll_events e WHERE e.stream_id = p_stream AND e.event_id = p_ids[1];
-        IF FOUND THEN
-          SELECT count(*) INTO v_matched
-            FROM unnest(p_ids) WITH ORDINALITY AS u(id, i)
-            JOIN ll_events e ON e.stream_id = p_stream AND e.revision = v_first + u.i - 1 AND e.event_id = u.id;
-          -- (parenthesised: PL/pgSQL ends an IF condition at the first THEN outside parentheses)
-          IF v_matched = v_n AND (CASE p_expected_kind
-              WHEN 'any' THEN true
-              WHEN 'stream_exists' THEN true
-              WHEN 'no_stream' THEN v_first = 0
-              ELSE p_expected_revision = v_first - 1
-            END) THEN
-            RETURN QUERY SELECT 'idempotent'::text, e.revision, e.tx_id::text, e.global_seq, NULL::text
-              FROM ll_events e WHERE e.stream_id = p_stream AND e.revision = v_first + v_n - 1;
-            RETURN;
-          END IF;
-          RETURN QUERY SELECT 'conflict'::text, NULL::bigint, NULL::text, NULL::bigint,
-            CASE WHEN v_exists THEN v_last::text ELSE 'no_stream' END;
-          RETURN;
-        END IF;
-      END IF;
       IF NOT v_ok THEN
-        RETURN QUERY SELECT 'wrong_version'::text, NULL::bigint, NULL::text, NULL::bigint,
-          CASE WHEN v_exists THEN v_last::text ELSE 'no_stream' END;
+        SELECT * INTO o_outcome, o_next_revision, o_tx, o_seq, o_actual
+          FROM ll_find_retry(p_stream, p_expected_kind, p_expected_revision, p_ids);
         RETURN;
       END IF;
 
       v_prev := v_hash;
-      FOR i IN 1..v_n LOOP
-        v_prevs[i] := v_prev;
-        v_prev := encode(sha256(convert_to(v_prev || ':' || p_stream || ':' || (v_last + i)::text || ':' || p_content[i], 'UTF8')), 'hex');
-        v_hashes[i] := v_prev;
-      END LOOP;
-
-      WITH ins AS (
+      IF v_n = 1 THEN
+        -- The common case, without the array machinery.
+        v_hash := encode(sha256(convert_to(v_prev || ':' || p_stream || ':' || (v_last + 1)::text || ':' || p_content[1], 'UTF8')), 'hex');
         INSERT INTO ll_events (stream_id, revision, event_id, event_type, data, metadata, prev_hash, hash)
-        SELECT p_stream, v_last + u.i, u.id, u.t, u.d::jsonb, u.m::jsonb, v_prevs[u.i], v_hashes[u.i]
-          FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, t, d, m, i)
-        RETURNING ll_events.global_seq
-      )
-      SELECT max(ins.global_seq) INTO v_seq FROM ins;
-
-      IF v_found THEN
-        UPDATE ll_streams SET last_revision = v_last + v_n, last_hash = v_prev, deleted = false WHERE stream_id = p_stream;
+          VALUES (p_stream, v_last + 1, p_ids[1], p_types[1], p_data[1]::json, p_metadata[1]::json, v_prev, v_hash)
+          RETURNING ll_events.global_seq INTO v_seq;
       ELSE
-        INSERT INTO ll_streams (stream_id, last_revision, last_hash) VALUES (p_stream, v_last + v_n, v_prev);
+        FOR i IN 1..v_n LOOP
+          v_prevs[i] := v_prev;
+          v_prev := encode(sha256(convert_to(v_prev || ':' || p_stream || ':' || (v_last + i)::text || ':' || p_content[i], 'UTF8')), 'hex');
+          v_hashes[i] := v_prev;
+        END LOOP;
+        WITH ins AS (
+          INSERT INTO ll_events (stream_id, revision, event_id, event_type, data, metadata, prev_hash, hash)
+          SELECT p_stream, v_last + u.i, u.id, u.t, u.d::json, u.m::json, v_prevs[u.i], v_hashes[u.i]
+            FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, t, d, m, i)
+          RETURNING ll_events.global_seq
+        )
+        SELECT max(ins.global_seq) INTO v_seq FROM ins;
       END IF;
-      RETURN QUERY SELECT 'ok'::text, v_last + v_n, pg_current_xact_id()::text, v_seq, NULL::text;
+
+      o_outcome := 'ok';
+      o_next_revision := v_last + v_n;
+      o_tx := pg_current_xact_id()::text;
+      o_seq := v_seq;
     END
     $fn$`.execute(db);
 }
@@ -153,6 +176,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 /** Removes the schema (for tests of the migrator only: it drops every event). */
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP FUNCTION IF EXISTS ll_append(text, text, bigint, uuid[], text[], text[], text[], text[])`.execute(db);
+  await sql`DROP FUNCTION IF EXISTS ll_find_retry(text, text, bigint, uuid[])`.execute(db);
   await sql`DROP TABLE IF EXISTS ll_events`.execute(db);
   await sql`DROP TABLE IF EXISTS ll_streams`.execute(db);
 }
