@@ -135,15 +135,15 @@ export class SwitchConnection implements EslCommander {
     this.client?.close(reason);
   }
 
-  api(command: string, timeoutMs?: number): Promise<string> {
+  async api(command: string, timeoutMs?: number): Promise<string> {
     return this.live().api(command, timeoutMs ?? this.options.commandTimeoutMs);
   }
 
-  bgapi(command: string, jobUuid: string, timeoutMs?: number): Promise<string> {
+  async bgapi(command: string, jobUuid: string, timeoutMs?: number): Promise<string> {
     return this.live().bgapi(command, jobUuid, timeoutMs ?? this.options.commandTimeoutMs);
   }
 
-  command(line: string, headers: Record<string, string> | null = null, timeoutMs?: number): Promise<string> {
+  async command(line: string, headers: Record<string, string> | null = null, timeoutMs?: number): Promise<string> {
     return this.live().command(line, headers, timeoutMs ?? this.options.commandTimeoutMs);
   }
 

@@ -118,13 +118,13 @@ export class EslClient {
   }
 
   /** `api <command>`: resolves with the api/response body (errors in the body are the caller's to interpret). */
-  api(command: string, timeoutMs = this.commandTimeoutMs): Promise<string> {
+  async api(command: string, timeoutMs = this.commandTimeoutMs): Promise<string> {
     assertSingleLine(command);
     return this.track(`api ${command}`, timeoutMs, (resolve) => this.conn.api(command, '', (reply) => resolve(reply.getBody() ?? '')));
   }
 
   /** A command answered by command/reply (event, filter, sendmsg…): resolves with Reply-Text. */
-  command(line: string, headers: Record<string, string> | null = null, timeoutMs = this.commandTimeoutMs): Promise<string> {
+  async command(line: string, headers: Record<string, string> | null = null, timeoutMs = this.commandTimeoutMs): Promise<string> {
     assertSingleLine(line);
     for (const [k, v] of Object.entries(headers ?? {})) assertSingleLine(`${k}: ${v}`);
     return this.track(line, timeoutMs, (resolve) => this.conn.sendRecv(line, headers, (reply) => resolve(reply.getHeader('Reply-Text') ?? '')));
@@ -134,11 +134,11 @@ export class EslClient {
    * `bgapi <command>` with our Job-UUID: resolves with the BACKGROUND_JOB body. A `-ERR` command/reply (e.g. a
    * rejected command) rejects at once. The timeout covers both the reply and the job.
    */
-  bgapi(command: string, jobUuid: string, timeoutMs = this.commandTimeoutMs): Promise<string> {
+  async bgapi(command: string, jobUuid: string, timeoutMs = this.commandTimeoutMs): Promise<string> {
     assertSingleLine(command);
     assertSingleLine(jobUuid);
-    if (this.isClosed) return Promise.reject(this.disconnected(`bgapi ${command}`));
-    return new Promise<string>((resolve, reject) => {
+    if (this.isClosed) throw this.disconnected(`bgapi ${command}`);
+    return await new Promise<string>((resolve, reject) => {
       const pending: Pending = {
         reject: (e) => {
           this.jobs.delete(jobUuid);
