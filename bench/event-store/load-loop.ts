@@ -64,7 +64,8 @@ export async function runWriters(
   return {
     ...result,
     clientCpuUsPerEvent: round((cpuTo.clientUs - cpuFrom.clientUs) / events, 1),
-    ...(cpuTo.serverUs !== undefined && cpuFrom.serverUs !== undefined ? { serverCpuUsPerEvent: round((cpuTo.serverUs - cpuFrom.serverUs) / events, 1) } : {}),
+    // A backend that exits inside the window takes its CPU time with it: no server figure then.
+    ...(cpuTo.serverUs !== undefined && cpuFrom.serverUs !== undefined && cpuTo.serverUs >= cpuFrom.serverUs ? { serverCpuUsPerEvent: round((cpuTo.serverUs - cpuFrom.serverUs) / events, 1) } : {}),
   };
 }
 

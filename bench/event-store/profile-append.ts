@@ -65,10 +65,12 @@ try {
     });
     proto.query = original;
 
-    // 3. The same 8-writer, 1-event / 10-event load three ways: through the store, straight to ll_append (no
-    // kysely, no validation, hashes precomputed), and as a plain INSERT into ll_events (no function, no lock,
-    // no stream row) with the same indexes.
-    const direct = (n: number, kind: 'store' | 'function' | 'insert', table: string) => {
+    // 3. The same 8-writer, 1-event / 10-event load five ways: a bare table with one uuid key (the raw baseline),
+    // a plain INSERT into ll_events (its three indexes, but no function, lock or stream row), ll_append called
+    // straight through pg (no kysely, hashes computed here) as an unnamed and as a named prepared statement,
+    // and the store itself.
+    await pool.query('CREATE TABLE bare_events (id uuid PRIMARY KEY, stream text NOT NULL, type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL, created timestamptz NOT NULL DEFAULT now())');
+    const direct = (n: number, kind: 'store' | 'function' | 'prepared' | 'insert' | 'bare', table: string) => {
       const revisions = new Map<number, bigint>();
       const next = Array.from({ length: WRITERS }, (_, w) => ownedStreams(w, WRITERS, STREAMS));
       let seq = 0;
@@ -85,11 +87,20 @@ try {
         const valid = validateEvents(name, batch);
         const content = valid.map((e) => contentHashOfCanonical(e.id, e.type, e.dataJson, e.metadataJson));
         const first = last === undefined ? 0n : last + 1n;
-        if (kind === 'function') {
-          const r = await pool.query<{ o_outcome: string; o_next_revision: string }>(
-            'SELECT * FROM ll_append($1, $2, $3::bigint, $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[])',
-            [name, last === undefined ? 'no_stream' : 'revision', last === undefined ? null : last.toString(), valid.map((e) => e.id), valid.map((e) => e.type), valid.map((e) => e.dataJson), valid.map((e) => e.metadataJson), content],
+        if (kind === 'bare') {
+          await pool.query(
+            `INSERT INTO bare_events (id, stream, type, data, metadata)
+             SELECT u.id, $1, u.t, u.d::jsonb, u.m::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS u(id, t, d, m)`,
+            [name, valid.map((e) => e.id), valid.map((e) => e.type), valid.map((e) => e.dataJson), valid.map((e) => e.metadataJson)],
           );
+          return n;
+        }
+        if (kind === 'function' || kind === 'prepared') {
+          const r = await pool.query<{ o_outcome: string; o_next_revision: string }>({
+            ...(kind === 'prepared' ? { name: 'profile_ll_append' } : {}),
+            text: 'SELECT * FROM ll_append($1, $2, $3::bigint, $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[])',
+            values: [name, last === undefined ? 'no_stream' : 'revision', last === undefined ? null : last.toString(), valid.map((e) => e.id), valid.map((e) => e.type), valid.map((e) => e.dataJson), valid.map((e) => e.metadataJson), content],
+          });
           if (r.rows[0]?.o_outcome !== 'ok') throw new Error(`ll_append: ${r.rows[0]?.o_outcome}`);
           revisions.set(i, BigInt(r.rows[0].o_next_revision));
           return n;
@@ -102,18 +113,31 @@ try {
         );
         revisions.set(i, first + BigInt(n) - 1n);
         return n;
-      });
+      }, db.name);
+    };
+    const wal = async () => {
+      const r = await pool.query<{ bytes: string; fpi: string }>('SELECT wal_bytes::text AS bytes, wal_fpi::text AS fpi FROM pg_stat_wal');
+      return { bytes: Number(r.rows[0]!.bytes), fpi: Number(r.rows[0]!.fpi) };
     };
     for (const n of ONLY === 'catchup' ? [] : [1, 10]) {
-      const viaStore = await direct(n, 'store', `s${n}`);
-      const viaFunction = await direct(n, 'function', `f${n}`);
-      const plainInsert = await direct(n, 'insert', `p${n}`);
-      log(`append${n}`, {
-        storeEventsPerSecond: viaStore.eventsPerSecond,
-        llAppendDirectEventsPerSecond: viaFunction.eventsPerSecond,
-        plainInsertIntoLlEventsEventsPerSecond: plainInsert.eventsPerSecond,
-        p50Ms: { store: viaStore.p50Ms, llAppendDirect: viaFunction.p50Ms, plainInsert: plainInsert.p50Ms },
-      });
+      const rows: Record<string, unknown> = {};
+      for (const kind of ['bare', 'insert', 'function', 'prepared', 'store'] as const) {
+        const walBefore = await wal();
+        const t = await direct(n, kind, `${kind}${n}`);
+        const walAfter = await wal();
+        // Server-wide WAL (other databases on the server add to it): bytes and full-page images per event written,
+        // counting the warm-up's events too (the WAL counters cannot tell the two apart).
+        const written = t.events * (1 + WARMUP / DURATION);
+        rows[kind] = {
+          eventsPerSecond: t.eventsPerSecond,
+          p50Ms: t.p50Ms,
+          clientCpuUsPerEvent: t.clientCpuUsPerEvent,
+          serverCpuUsPerEvent: t.serverCpuUsPerEvent,
+          walBytesPerEvent: Math.round((walAfter.bytes - walBefore.bytes) / written),
+          walFullPageImagesPerEvent: round((walAfter.fpi - walBefore.fpi) / written, 3),
+        };
+      }
+      log(`append${n}`, rows);
     }
 
     if (ONLY !== 'append') {

@@ -93,6 +93,7 @@ class EsdbEventStore implements EventStore {
   readonly #client: EventStoreDBClient;
   readonly #deadline: number;
   readonly #attempts: number;
+  readonly #subscriptions = new Set<StreamSubscription>();
 
   constructor(client: EventStoreDBClient, options: EsdbStoreOptions) {
     this.#client = client;
@@ -229,7 +230,7 @@ class EsdbEventStore implements EventStore {
     const from = validatePosition(options.fromPosition, 'start');
     const { server, matches } = serverFilter(options.filter);
     const client = this.#client;
-    return resubscribingSubscription<Position>({
+    return this.#track(resubscribingSubscription<Position>({
       open: (cursor, onCheckpoint) =>
         client.subscribeToAll({
           fromPosition: toEsdbReadPosition(cursor ?? from),
@@ -243,18 +244,30 @@ class EsdbEventStore implements EventStore {
       },
       checkpointOfSkipped: (r) => (r.event?.position ? fromEsdbPosition(r.event.position) : undefined),
       ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
-    });
+    }));
   }
 
   subscribeToStream(stream: string, options: SubscribeToStreamOptions = {}): StreamSubscription {
     validateStreamName(stream);
     const from = validateReadRevision(options.fromRevision, 'start');
     const client = this.#client;
-    return resubscribingSubscription<bigint>({
+    return this.#track(resubscribingSubscription<bigint>({
       open: (cursor) => client.subscribeToStream(stream, { fromRevision: toEsdbReadRevision(cursor ?? from) }) as unknown as EsdbSubscriptionSource,
       cursorOf: (r) => r.event?.revision,
       map: (r) => fromEsdbResolved(r),
       streamName: stream,
+    }));
+  }
+
+  /** Remembers a subscription until it ends, so `close()` can end the ones still running. */
+  #track(sub: StreamSubscription): StreamSubscription {
+    this.#subscriptions.add(sub);
+    const unsubscribe = sub.unsubscribe.bind(sub);
+    return Object.assign(sub, {
+      unsubscribe: async () => {
+        this.#subscriptions.delete(sub);
+        await unsubscribe();
+      },
     });
   }
 
@@ -353,6 +366,7 @@ class EsdbEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.#subscriptions].map((sub) => sub.unsubscribe()));
     await this.#client.dispose();
   }
 
