@@ -37,7 +37,65 @@ const NUL = String.fromCharCode(0);
  * instances such as Date or Map, cycles, `undefined` at the top or inside arrays.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, '$', new Set());
+  try {
+    return fast(value, 0);
+  } catch (err) {
+    if (err !== NOT_PLAIN) throw err;
+    // Do it again slowly, tracking the path and cycles, to say exactly what is wrong.
+    return write(value, '$', new Set());
+  }
+}
+
+const NOT_PLAIN = new Error('not plain JSON');
+const MAX_FAST_DEPTH = 256;
+
+// The hot path: no path strings, no cycle set (a depth bound stands in for it); any doubt defers to `write`.
+function fast(value: unknown, depth: number): string {
+  switch (typeof value) {
+    case 'string':
+      if (!value.isWellFormed() || value.includes(NUL)) throw NOT_PLAIN;
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw NOT_PLAIN;
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (depth > MAX_FAST_DEPTH) throw NOT_PLAIN;
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          out += fast(value[i], depth + 1);
+        }
+        return `${out}]`;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record);
+      if (!isSorted(keys)) keys.sort();
+      let out = '{';
+      let first = true;
+      for (const key of keys) {
+        const v = record[key];
+        if (v === undefined) continue;
+        if (!key.isWellFormed() || key.includes(NUL)) throw NOT_PLAIN;
+        if (!first) out += ',';
+        first = false;
+        out += `${JSON.stringify(key)}:${fast(v, depth + 1)}`;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw NOT_PLAIN;
+  }
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 }
 
 function write(value: unknown, path: string, seen: Set<object>): string {
