@@ -324,3 +324,27 @@ describe('determinism', () => {
     expect(await run()).toEqual(await run());
   });
 });
+
+describe('early media', () => {
+  it('ring_ready and pre_answer fire PROGRESS/PROGRESS_MEDIA with their call states, Answer-State early', () => {
+    const t = createTestSwitch();
+    t.sw.inboundCall({ uuid: A, apps: [{ app: 'ring_ready' }, { app: 'pre_answer' }, { app: 'answer' }, { app: 'park' }] });
+    expect(t.trace(A, { states: false })).toEqual([
+      'CREATE', 'EXECUTE(ring_ready)', 'PROGRESS', 'EXECUTE_COMPLETE(ring_ready)', 'EXECUTE(pre_answer)', 'PROGRESS_MEDIA',
+      'EXECUTE_COMPLETE(pre_answer)', 'EXECUTE(answer)', 'ANSWER', 'EXECUTE_COMPLETE(answer)', 'EXECUTE(park)', 'PARK',
+    ]);
+    expect(t.trace(A).filter((l) => l.startsWith('CALLSTATE'))).toEqual(['CALLSTATE(DOWN->RINGING)', 'CALLSTATE(RINGING->EARLY)', 'CALLSTATE(EARLY->ACTIVE)']);
+    expect(headerOf(eventOf(t.events, A, 'CHANNEL_EXECUTE_COMPLETE'), 'Answer-State')).toBe('ringing');
+    const afterEarly = t.events.filter((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && headerOf(e, 'Application') === 'pre_answer')[0]!;
+    expect(headerOf(afterEarly, 'Answer-State')).toBe('early');
+  });
+
+  it('the dialplan running out hangs up with NORMAL_CLEARING; an unrouted extension gets NO_ROUTE_DESTINATION', () => {
+    const t = createTestSwitch();
+    t.sw.inboundCall({ uuid: A, apps: [{ app: 'answer' }] });
+    expect(t.trace(A, { states: false }).slice(-4)).toEqual(['EXECUTE_COMPLETE(answer)', 'HANGUP(NORMAL_CLEARING)', 'HANGUP_COMPLETE', 'DESTROY']);
+    t.sw.dialplan = () => undefined;
+    t.sw.inboundCall({ uuid: B });
+    expect(t.trace(B, { states: false })).toEqual(['CREATE', 'HANGUP(NO_ROUTE_DESTINATION)', 'HANGUP_COMPLETE', 'DESTROY']);
+  });
+});

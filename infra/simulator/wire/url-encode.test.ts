@@ -21,6 +21,10 @@ describe('fsUrlEncode', () => {
     expect(fsUrlEncode('a%2fb')).toBe('a%252fb');
     expect(fsUrlEncode('%(2000,4000,440,480)')).toBe('%25(2000,4000,440,480)');
   });
+  it('takes the no-encoding fast path only when the byte encoder would change nothing', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => fsUrlEncode(s) === fsUrlEncode(Buffer.from(s, 'utf8'))));
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', '%', 'F', '0', ' ', ':', 'é', '~') }), (s) => fsUrlEncode(s) === fsUrlEncode(Buffer.from(s, 'utf8'))));
+  });
   it('round-trips any text without % through decode', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('%')), (s) => fsUrlDecode(fsUrlEncode(s)) === s));
   });

@@ -3,6 +3,8 @@
 const UNSAFE = new Set(Array.from('\r\n #%&+:;<=>?@[\\]^`{|}"', (c) => c.charCodeAt(0)));
 const UPPER_HEX = new Set(Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0)));
 const HEX = '0123456789ABCDEF';
+/** Any character the encoder would change (fast path: most values need no encoding). */
+const NEEDS_ENCODING = /[^\x20-\x7e]|[\r\n #%&+:;<=>?@[\\\]^`{|}"]/;
 
 /**
  * Percent-encodes a header value as FreeSWITCH's plain serializer does: bytes < 0x20, > 0x7E and the unsafe set become
@@ -10,6 +12,7 @@ const HEX = '0123456789ABCDEF';
  * code, a `%` followed by one hex digit at the very end also counts as encoded (strchr finds the terminating NUL).
  */
 export function fsUrlEncode(value: string | Uint8Array): string {
+  if (typeof value === 'string' && !NEEDS_ENCODING.test(value)) return value;
   const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
   let out = '';
   for (let i = 0; i < bytes.length; i++) {
