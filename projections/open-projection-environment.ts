@@ -1,0 +1,86 @@
+/**
+ * Opens what projections need: the event store, the read-model database, and a log meter. Read models live in
+ * the event store's own database unless DATABASE_URL names another; on PGlite the store and the read models
+ * must share ONE instance (PGlite cannot open a directory twice), so both get the same kysely.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { openEventStore } from '../adapters/event-store/open-event-store.ts';
+import type { EventStore } from '../adapters/event-store/port.ts';
+import { openSqlEventStore } from '../adapters/event-store/postgres/sql-event-store.ts';
+import { openPostgresEventStore } from '../adapters/event-store/postgres/open-postgres.ts';
+import { PgliteDialect } from '../adapters/sql/pglite-dialect.ts';
+import { LedgerlineError } from '../domain/errors/ledgerline-error.ts';
+import { scanningLogMeter, sqlLogMeter, type LogMeter } from './runtime/log-meter.ts';
+
+export interface ProjectionEnvironment {
+  readonly store: EventStore;
+  /** The read-model database. */
+  readonly db: Kysely<unknown>;
+  readonly meter: LogMeter;
+  close(): Promise<void>;
+}
+
+/** Where events are and where read models go (EVENT_STORE_URL and DATABASE_URL). */
+export interface ProjectionEnvironmentUrls {
+  readonly eventStoreUrl: string;
+  readonly databaseUrl?: string;
+}
+
+/** See the module comment. */
+export async function openProjectionEnvironment(urls: ProjectionEnvironmentUrls): Promise<ProjectionEnvironment> {
+  const dbUrl = urls.databaseUrl ?? urls.eventStoreUrl;
+  if (dbUrl.startsWith('pglite:')) {
+    if (dbUrl !== urls.eventStoreUrl) {
+      throw new LedgerlineError('CONFIG_INVALID', 'Read models on PGlite must share the event store (set DATABASE_URL to EVENT_STORE_URL or leave it unset)', {
+        databaseUrl: dbUrl,
+      });
+    }
+    const target = dbUrl.slice('pglite:'.length);
+    const db = new Kysely<unknown>({ dialect: new PgliteDialect({ pglite: new PGlite(target === 'memory' ? undefined : target) }) });
+    const store = await openSqlEventStore(db).catch(async (err: unknown) => {
+      await db.destroy();
+      throw err;
+    });
+    // store.close() destroys the shared kysely (and PGlite) last.
+    return { store, db, meter: sqlLogMeter(db), close: () => store.close() };
+  }
+  if (!/^postgres(ql)?:\/\//.test(dbUrl)) {
+    throw new LedgerlineError('CONFIG_INVALID', 'Read models need PostgreSQL or PGlite: set DATABASE_URL', { databaseUrl: dbUrl });
+  }
+  const db = openReadModelDatabase(dbUrl);
+  const sameDatabase = dbUrl === urls.eventStoreUrl;
+  let store: EventStore;
+  try {
+    store = sameDatabase ? await openPostgresEventStore(dbUrl) : await openEventStore(urls.eventStoreUrl);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return {
+    store,
+    db,
+    meter: sameDatabase ? sqlLogMeter(db) : scanningLogMeter(store),
+    async close() {
+      await store.close();
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * A kysely over its own small pg pool for read models. Timeouts as the event store's pool: a transaction left
+ * open would hold back every reader of the log (see sql-event-store.ts).
+ */
+export function openReadModelDatabase(url: string, options: { maxConnections?: number } = {}): Kysely<unknown> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 4,
+    statement_timeout: 30_000,
+    idle_in_transaction_session_timeout: 10_000,
+    application_name: 'ledgerline-projections',
+  });
+  pool.on('error', () => undefined);
+  return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+}
