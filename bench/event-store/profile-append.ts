@@ -107,7 +107,7 @@ try {
         }
         await pool.query(
           `INSERT INTO ll_events (stream_id, revision, event_id, event_type, data, metadata, prev_hash, hash)
-           SELECT $1, $2::bigint + u.i - 1, u.id, u.t, u.d::jsonb, u.m::jsonb, u.h, u.h
+           SELECT $1, $2::bigint + u.i - 1, u.id, u.t, u.d::json, u.m::json, u.h, u.h
            FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(id, t, d, m, h, i)`,
           [name, first.toString(), valid.map((e) => e.id), valid.map((e) => e.type), valid.map((e) => e.dataJson), valid.map((e) => e.metadataJson), content],
         );
