@@ -28,6 +28,8 @@ export interface SwitchConnectionOptions {
   readonly events?: readonly string[];
   /** CUSTOM subclasses, subscribed in a separate command (every token after CUSTOM is a subclass). */
   readonly customSubclasses?: readonly string[];
+  /** How long to wait for the `bgapi status` that reveals the Core-UUID after a connect (default 2000 ms). */
+  readonly coreUuidProbeTimeoutMs?: number;
   /** The engine's open calls; without it no reconcile runs. */
   readonly openCalls?: OpenCallsSource;
   /** Reads ledgerline_* variables of adopted channels with uuid_getvar (default true). */
@@ -227,8 +229,11 @@ export class SwitchConnection implements EslCommander {
       const subclasses = this.options.customSubclasses ?? ['callcenter::info'];
       if (subclasses.length > 0) await client.command(`event json CUSTOM ${subclasses.join(' ')}`);
       this.armWatchdog();
-      // A BACKGROUND_JOB of ours tells us the Core-UUID even when no call is up.
-      await client.bgapi('status', crypto.randomUUID());
+      // A BACKGROUND_JOB of ours tells us the Core-UUID even when no call is up. Not fatal: a delayed job must not
+      // keep the connection from serving; the Core-UUID then comes with the next event.
+      await client.bgapi('status', crypto.randomUUID(), this.options.coreUuidProbeTimeoutMs ?? 2000).catch((err: unknown) => {
+        this.logger.warn({ switchId: this.switchId, err: String(err) }, 'esl: no Core-UUID probe result; continuing');
+      });
       if (this.connectedOnce) this.stats.reconnects++;
       this.connectedOnce = true;
       await this.reconcile();
