@@ -1,0 +1,182 @@
+// An aggregate cache with revisions in front of the deciders: the engine decides on the state it already holds and
+// appends at the revision it holds, so a command costs one append instead of a full stream read. A stale entry is
+// caught by the store (expected-revision conflict) or by a refusal, and is then brought up to date by reading only
+// the events after the cached revision. Same guarantees as handleCommand: deterministic event ids, command-id
+// idempotency, conflicts decided again on fresh state.
+import type { EventData, EventMetadata, EventStore, RecordedEvent } from '../../adapters/event-store/port.ts';
+import { WrongExpectedVersionError } from '../../adapters/event-store/errors.ts';
+import type { CommandEnvelope, Decider } from '../../domain/decider.ts';
+import { isLedgerlineError } from '../../domain/errors/ledgerline-error.ts';
+import { toStoredEvent, type DomainEvent } from '../../domain/events/registry.ts';
+import { eventIdFor } from '../../domain/ids/deterministic-id.ts';
+import { toDomainEvent, type CommandContext, type CommandOutcome } from '../command-handling/handle-command.ts';
+
+/** One cached stream: its folded state, the revision of its last event, and the command ids it holds. */
+export interface CachedAggregate<S> {
+  readonly state: S;
+  readonly revision: bigint | undefined;
+}
+
+interface Entry {
+  state: unknown;
+  revision: bigint | undefined;
+  commandIds: Set<string>;
+  decider: Decider<never, DomainEvent, unknown>;
+}
+
+export interface CachedAggregatesOptions {
+  /** Streams kept; the least recently used are dropped beyond it. */
+  readonly maxStreams?: number;
+  readonly maxConflictRetries?: number;
+}
+
+/** See the module comment. One instance per process (or per store connection); not shared across stores. */
+export class CachedAggregates {
+  readonly #store: EventStore;
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxStreams: number;
+  readonly #maxRetries: number;
+  /** Counters for benchmarks and tests: full loads, forward reads, conflicts. */
+  readonly stats = { loads: 0, refreshes: 0, conflicts: 0, hits: 0 };
+
+  constructor(store: EventStore, options: CachedAggregatesOptions = {}) {
+    this.#store = store;
+    this.#maxStreams = options.maxStreams ?? 50_000;
+    this.#maxRetries = options.maxConflictRetries ?? 8;
+  }
+
+  /** The cached state without any IO, or undefined when the stream is not cached. */
+  peek<S>(stream: string): CachedAggregate<S> | undefined {
+    const e = this.#entries.get(stream);
+    return e ? { state: e.state as S, revision: e.revision } : undefined;
+  }
+
+  /** The state brought up to date with the store (reads only events after the cached revision). */
+  async get<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, stream: string): Promise<CachedAggregate<S>> {
+    const e = await this.#refresh(decider, stream);
+    return { state: e.state as S, revision: e.revision };
+  }
+
+  /**
+   * Feeds an event seen elsewhere (a subscription). Applied when it is the next revision; ignored when already
+   * applied; a gap drops the entry so the next use reads the stream again.
+   */
+  observe<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: RecordedEvent): void {
+    const e = this.#entries.get(recorded.streamId);
+    if (!e) return;
+    const next = e.revision === undefined ? 0n : e.revision + 1n;
+    if (recorded.revision < next) return;
+    if (recorded.revision > next) {
+      this.#entries.delete(recorded.streamId);
+      return;
+    }
+    this.#apply(e, decider as unknown as Entry['decider'], recorded);
+  }
+
+  /** Forgets a stream (its next use reads it from the start). */
+  invalidate(stream: string): void {
+    this.#entries.delete(stream);
+  }
+
+  /**
+   * Runs a command on one stream: decide on the cached state, append at the cached revision. On a conflict, or when
+   * the decider refuses or decides nothing on a possibly stale state, the entry is read forward and the command is
+   * decided again. Throws the decider's coded error when it refuses on up-to-date state.
+   */
+  async run<C extends CommandEnvelope, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    stream: string,
+    command: C,
+    context: CommandContext = {},
+  ): Promise<CommandOutcome<S>> {
+    let entry = this.#entries.get(stream) ?? (await this.#refresh(decider, stream));
+    let fresh = false;
+    for (let attempt = 0; ; attempt++) {
+      this.#touch(stream, entry);
+      if (entry.commandIds.has(command.commandId)) return { events: [], state: entry.state as S, revision: entry.revision, duplicate: true };
+      let events: readonly E[];
+      try {
+        events = decider.decide(command, entry.state as S);
+      } catch (error) {
+        if (fresh || !isLedgerlineError(error)) throw error;
+        entry = await this.#refresh(decider, stream);
+        fresh = true;
+        continue;
+      }
+      if (events.length === 0) {
+        if (!fresh) {
+          entry = await this.#refresh(decider, stream);
+          fresh = true;
+          continue;
+        }
+        return { events, state: entry.state as S, revision: entry.revision, duplicate: false };
+      }
+      const data = toEventData(command, context, events);
+      try {
+        const result = await this.#store.appendToStream(stream, data, { expectedRevision: entry.revision ?? 'no_stream' });
+        let state = entry.state as S;
+        for (const ev of events) state = decider.evolve(state, ev);
+        entry.state = state;
+        entry.revision = result.nextExpectedRevision;
+        entry.commandIds.add(command.commandId);
+        this.stats.hits += fresh ? 0 : 1;
+        return { events, state, revision: entry.revision, position: result.position, duplicate: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= this.#maxRetries) throw error;
+        this.stats.conflicts++;
+        entry = await this.#refresh(decider, stream);
+        fresh = true;
+      }
+    }
+  }
+
+  async #refresh<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, stream: string): Promise<Entry> {
+    let e = this.#entries.get(stream);
+    if (!e) {
+      this.stats.loads++;
+      e = { state: decider.initialState, revision: undefined, commandIds: new Set(), decider: decider as unknown as Entry['decider'] };
+    } else {
+      this.stats.refreshes++;
+    }
+    const from = e.revision === undefined ? 'start' : e.revision + 1n;
+    try {
+      for await (const recorded of this.#store.readStream(stream, { fromRevision: from })) this.#apply(e, e.decider, recorded);
+    } catch (error) {
+      if (!isLedgerlineError(error, 'STREAM_NOT_FOUND')) throw error;
+    }
+    this.#touch(stream, e);
+    return e;
+  }
+
+  #apply(e: Entry, decider: Entry['decider'], recorded: RecordedEvent): void {
+    e.state = decider.evolve(e.state, toDomainEvent(recorded));
+    e.revision = recorded.revision;
+    const commandId = recorded.metadata.commandId;
+    if (typeof commandId === 'string') e.commandIds.add(commandId);
+  }
+
+  #touch(stream: string, e: Entry): void {
+    // Map order is insertion order: re-inserting marks the entry most recently used.
+    this.#entries.delete(stream);
+    this.#entries.set(stream, e);
+    if (this.#entries.size > this.#maxStreams) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+  }
+}
+
+/** The events to append for a command, exactly as handleCommand writes them (same ids, same metadata). */
+function toEventData(command: CommandEnvelope, context: CommandContext, events: readonly DomainEvent[]): EventData[] {
+  const metadata: EventMetadata = {
+    commandId: command.commandId,
+    ...(command.actor !== undefined ? { actor: command.actor } : {}),
+    ...(context.tenant !== undefined ? { tenant: context.tenant } : {}),
+    correlationId: context.correlationId ?? command.commandId,
+    ...(context.causationId !== undefined ? { causationId: context.causationId } : {}),
+  };
+  return events.map((event, i) => {
+    const stored = toStoredEvent(event);
+    return { id: eventIdFor(command.commandId, i), type: stored.type, data: stored.data, metadata: { ...metadata, schemaVersion: stored.schemaVersion } };
+  });
+}
