@@ -4,6 +4,54 @@ import { setVariable } from '../channels/channel.ts';
 import { normalizeCause } from '../channels/hangup-causes.ts';
 import type { SimChannel, SimSwitch } from './sim-switch.ts';
 import { joinConference } from './conference.ts';
+import { ringGroups } from './originate.ts';
+import { parseOriginate } from './originate-request.ts';
+
+/** DIALSTATUS for an originate failure cause (ORG:4060-4080). */
+function dialStatus(cause: string): string {
+  if (cause === 'USER_BUSY') return 'BUSY';
+  if (cause === 'NO_ANSWER' || cause === 'NO_USER_RESPONSE') return 'NOANSWER';
+  if (cause === 'ORIGINATOR_CANCEL') return 'CANCEL';
+  return 'CHANUNAVAIL';
+}
+
+/** bridge <dialstring>: rings the legs with this channel's caller id, bridges the first to answer (A stays in the app). */
+const bridge: AppHandler = (sw, ch, data, done, app) => {
+  const req = parseOriginate(`${data} &park()`);
+  if (!req) {
+    setVariable(ch, 'originate_disposition', 'INVALIDARGS');
+    setVariable(ch, 'DIALSTATUS', 'INVALIDARGS');
+    done();
+    return;
+  }
+  let over = false;
+  const finish = (): void => {
+    if (over) return;
+    over = true;
+    done();
+  };
+  const ringing = ringGroups(sw, req, ch, (o) => {
+    if (over || sw.isDown(ch)) {
+      if (o.ok) sw.hangup(o.ch, 'ORIGINATOR_CANCEL');
+      return;
+    }
+    if (!o.ok) {
+      setVariable(ch, 'originate_disposition', o.cause);
+      setVariable(ch, 'DIALSTATUS', dialStatus(o.cause));
+      finish();
+      return;
+    }
+    setVariable(ch, 'originate_disposition', 'SUCCESS');
+    setVariable(ch, 'DIALSTATUS', 'SUCCESS');
+    if (!ch.answered) sw.markAnswered(ch);
+    sw.linkBridge(ch, o.ch, finish);
+  });
+  app.interrupt = () => {
+    ringing.cancel('ORIGINATOR_CANCEL');
+    ch.bridgeEnd = undefined;
+    finish();
+  };
+};
 
 /** Runs an app; calls `done(response)` when it returns. Sets `app.interrupt` if it can be stopped early. */
 export type AppHandler = (sw: SimSwitch, ch: SimChannel, data: string, done: (response?: string) => void, app: RunningApp) => void;
@@ -204,4 +252,5 @@ export const appHandlers: ReadonlyMap<string, AppHandler> = new Map<string, AppH
   ['eavesdrop', eavesdrop],
   ['conference', conference],
   ['transfer', transferApp],
+  ['bridge', bridge],
 ]);

@@ -348,3 +348,43 @@ describe('early media', () => {
     expect(t.trace(B, { states: false })).toEqual(['CREATE', 'HANGUP(NO_ROUTE_DESTINATION)', 'HANGUP_COMPLETE', 'DESTROY']);
   });
 });
+
+describe('bridge app (dialplan-level bridging)', () => {
+  it('rings the agent with the caller id, bridges on answer; when the agent hangs up the app completes and the dialplan goes on', async () => {
+    const t = createTestSwitch();
+    t.sw.inboundCall({ uuid: A, callerIdNumber: '+15550123', apps: [{ app: 'answer' }, { app: 'bridge', data: `{origination_uuid=${B}}user/1001` }, { app: 'playback', data: 'goodbye.wav' }] });
+    await t.clock.advance(2500);
+    expect(t.trace(A, { states: false }).slice(-2)).toEqual(['EXECUTE(bridge)', 'BRIDGE']);
+    expect(headerOf(eventOf(t.events, B, 'CHANNEL_CREATE'), 'Caller-Caller-ID-Number')).toBe('+15550123');
+    t.sw.hangup(t.sw.get(B)!);
+    expect(t.trace(A, { states: false }).slice(-4)).toEqual(['UNBRIDGE', 'EXECUTE_COMPLETE(bridge)', 'EXECUTE(playback)', 'PLAYBACK_START']);
+    expect(await t.api('uuid_getvar', `${A} DIALSTATUS`)).toBe('SUCCESS');
+  });
+
+  it('a busy agent sets DIALSTATUS BUSY and originate_disposition USER_BUSY, then the dialplan goes on', async () => {
+    const t = createTestSwitch({ endpoints: { '1001': { kind: 'busy' } } });
+    t.sw.inboundCall({ uuid: A, apps: [{ app: 'answer' }, { app: 'bridge', data: 'user/1001' }, { app: 'park' }] });
+    await t.clock.advance(1000);
+    expect(t.trace(A, { states: false }).slice(-3)).toEqual(['EXECUTE_COMPLETE(bridge)', 'EXECUTE(park)', 'PARK']);
+    expect(await t.api('uuid_getvar', `${A} DIALSTATUS`)).toBe('BUSY');
+    expect(await t.api('uuid_getvar', `${A} originate_disposition`)).toBe('USER_BUSY');
+  });
+
+  it('the caller hanging up while the agent rings cancels the agent leg (ORIGINATOR_CANCEL)', async () => {
+    const t = createTestSwitch();
+    t.sw.inboundCall({ uuid: A, apps: [{ app: 'answer' }, { app: 'bridge', data: `{origination_uuid=${B}}user/1001` }] });
+    await t.clock.advance(500);
+    t.sw.hangup(t.sw.get(A)!);
+    expect(t.trace(B, { states: false }).slice(-3)).toEqual(['HANGUP(ORIGINATOR_CANCEL)', 'HANGUP_COMPLETE', 'DESTROY']);
+    expect(t.trace(A, { states: false })).toContain('EXECUTE_COMPLETE(bridge)');
+  });
+
+  it('hangup_after_bridge=true hangs the caller up when the agent leaves', async () => {
+    const t = createTestSwitch();
+    t.sw.inboundCall({ uuid: A, variables: { hangup_after_bridge: 'true' }, apps: [{ app: 'answer' }, { app: 'bridge', data: `{origination_uuid=${B}}user/1001` }, { app: 'park' }] });
+    await t.clock.advance(2500);
+    t.sw.hangup(t.sw.get(B)!);
+    expect(t.sw.get(A)).toBeUndefined();
+    expect(t.trace(A, { states: false })).not.toContain('EXECUTE(park)');
+  });
+});

@@ -3,7 +3,8 @@
 import { setVariable } from '../channels/channel.ts';
 import type { DialLeg, OriginateRequest } from './originate-request.ts';
 import type { EndpointBehaviour } from './endpoints.ts';
-import { type SimChannel, type SimSwitch, parseInlineApps as inline } from './sim-switch.ts';
+import { parseInlineApps as inline } from './inline-dialplan.ts';
+import type { SimChannel, SimSwitch } from './sim-switch.ts';
 
 type LegOutcome = { ok: true; ch: SimChannel } | { ok: false; cause: string };
 
@@ -11,34 +12,52 @@ const varOf = (vars: Array<[string, string]>, name: string): string | undefined 
 
 /** Runs an originate; `onResult` gets the API body (`+OK <uuid>\n` / `-ERR <CAUSE>\n`) the moment it is known. */
 export function originate(sw: SimSwitch, req: OriginateRequest, onResult: (body: string) => void): void {
+  ringGroups(sw, req, undefined, (outcome) => {
+    if (outcome.ok) {
+      onResult(`+OK ${outcome.ch.uuid}\n`);
+      connectDestination(sw, req, outcome.ch);
+    } else onResult(`-ERR ${outcome.cause}\n`);
+  });
+}
+
+/** Tries the dial groups in turn; reports the answered leg or the last failure. `cancel` hangs up legs still ringing. */
+export function ringGroups(sw: SimSwitch, req: OriginateRequest, caller: SimChannel | undefined, onOutcome: (o: LegOutcome) => void): { cancel: (cause: string) => void } {
   let groupIndex = 0;
   let lastCause = 'NORMAL_UNSPECIFIED';
+  let cancelled = false;
+  let live: SimChannel[] = [];
   const tryGroup = (): void => {
     const group = req.groups[groupIndex++];
-    if (!group) {
-      onResult(`-ERR ${lastCause}\n`);
+    if (!group || cancelled) {
+      onOutcome({ ok: false, cause: cancelled ? 'ORIGINATOR_CANCEL' : lastCause });
       return;
     }
-    ringGroup(sw, req, group, (outcome) => {
-      if (outcome.ok) {
-        onResult(`+OK ${outcome.ch.uuid}\n`);
-        connectDestination(sw, req, outcome.ch);
-      } else {
+    live = ringGroup(sw, req, group, caller, (outcome) => {
+      if (outcome.ok || cancelled) onOutcome(outcome);
+      else {
         lastCause = outcome.cause;
         tryGroup();
       }
     });
   };
   tryGroup();
+  return {
+    cancel: (cause) => {
+      cancelled = true;
+      for (const ch of live) if (!ch.answered) sw.hangup(ch, cause);
+    },
+  };
 }
 
-function ringGroup(sw: SimSwitch, req: OriginateRequest, legs: DialLeg[], onOutcome: (o: LegOutcome) => void): void {
+export type { LegOutcome };
+
+function ringGroup(sw: SimSwitch, req: OriginateRequest, legs: DialLeg[], caller: SimChannel | undefined, onOutcome: (o: LegOutcome) => void): SimChannel[] {
   let pending = legs.length;
   let settled = false;
   let lastCause = 'NORMAL_UNSPECIFIED';
   const live: SimChannel[] = [];
   for (const leg of legs) {
-    const ch = ringLeg(sw, req, leg, (o) => {
+    const ch = ringLeg(sw, req, leg, caller, (o) => {
       if (settled) return;
       if (o.ok) {
         settled = true;
@@ -55,6 +74,7 @@ function ringGroup(sw: SimSwitch, req: OriginateRequest, legs: DialLeg[], onOutc
     if (ch) live.push(ch);
     if (settled) break;
   }
+  return live;
 }
 
 function resolveEndpoint(sw: SimSwitch, endpoint: string): { user: string; behaviour: EndpointBehaviour; host: string; profile: string } | { cause: string } {
@@ -80,7 +100,7 @@ function resolveEndpoint(sw: SimSwitch, endpoint: string): { user: string; behav
 }
 
 /** Creates and rings one leg; reports answer or failure once. Returns the channel, if one was created. */
-function ringLeg(sw: SimSwitch, req: OriginateRequest, leg: DialLeg, report: (o: LegOutcome) => void): SimChannel | undefined {
+function ringLeg(sw: SimSwitch, req: OriginateRequest, leg: DialLeg, caller: SimChannel | undefined, report: (o: LegOutcome) => void): SimChannel | undefined {
   const resolved = resolveEndpoint(sw, leg.endpoint);
   if ('cause' in resolved) {
     report({ ok: false, cause: resolved.cause });
@@ -92,8 +112,8 @@ function ringLeg(sw: SimSwitch, req: OriginateRequest, leg: DialLeg, report: (o:
     report({ ok: false, cause: 'NORMAL_TEMPORARY_FAILURE' });
     return undefined;
   }
-  const cidName = varOf(vars, 'origination_caller_id_name') ?? req.cidName ?? 'FreeSWITCH';
-  const cidNum = varOf(vars, 'origination_caller_id_number') ?? req.cidNum ?? '0000000000';
+  const cidName = varOf(vars, 'origination_caller_id_name') ?? req.cidName ?? caller?.profile.callerIdName ?? 'FreeSWITCH';
+  const cidNum = varOf(vars, 'origination_caller_id_number') ?? req.cidNum ?? caller?.profile.callerIdNumber ?? '0000000000';
   const isUser = leg.endpoint.startsWith('user/');
   const name = resolved.profile === 'loopback' ? `loopback/${resolved.user}-a` : `sofia/${resolved.profile}/${isUser ? 'sip:' : ''}${resolved.user}@${resolved.host}`;
   const ch = sw.createChannel({

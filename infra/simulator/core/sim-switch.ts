@@ -7,17 +7,14 @@ import { q850Of } from '../channels/hangup-causes.ts';
 import type { FsEvent, FsHeader } from '../events/fs-event.ts';
 import { localStamp, uptimeText as uptime } from '../events/fs-dates.ts';
 import { appHandlers } from './apps.ts';
+import { type DialplanApp, parseInlineApps } from './inline-dialplan.ts';
 import type { SeededRandom } from '../random/seeded-random.ts';
 import type { EndpointDirectory } from './endpoints.ts';
 import { EventFactory, type EventSpec } from './event-factory.ts';
 import { type MediaDuration, defaultMediaDuration, playbackFileType } from './media.ts';
 import type { SwitchIdentity } from './switch-identity.ts';
 
-/** One dialplan step. */
-export interface DialplanApp {
-  app: string;
-  data?: string;
-}
+export type { DialplanApp };
 
 /** Resolves an extension to its apps; undefined = no route (NO_ROUTE_DESTINATION). */
 export type Dialplan = (exten: string, context: string, ch: Channel) => DialplanApp[] | undefined;
@@ -76,6 +73,8 @@ export interface SimChannel extends Channel {
   onDown: Set<() => void>;
   /** Hold music playing to the partner because this channel holds. */
   holdMusic?: RunningApp;
+  /** Set while the `bridge` app holds this (A) leg in a bridge: ends the app when the bridge ends. */
+  bridgeEnd?: () => void;
 }
 
 /** The simulated FreeSWITCH core. */
@@ -451,6 +450,9 @@ export class SimSwitch {
   takeControl(ch: SimChannel): void {
     ch.flow++;
     this.unpark(ch);
+    const endApp = ch.bridgeEnd;
+    ch.bridgeEnd = undefined;
+    endApp?.();
   }
 
   // ---- bridge ---------------------------------------------------------------------------------------------------
@@ -473,6 +475,12 @@ export class SimSwitch {
     setVariable(b, 'current_application', 'uuid_bridge');
     this.emit(b, 'CHANNEL_EXECUTE', { after: [['Application', 'uuid_bridge'], ['Application-Data', a.uuid], ['Application-UUID', this.random.uuid()]] });
     for (const x of [a, b]) if (!x.answered) this.markAnswered(x);
+    this.linkBridge(a, b);
+    return true;
+  }
+
+  /** Joins two answered legs: bridge variables and times, other-leg profiles, CHANNEL_BRIDGE on A, B in CS_EXCHANGE_MEDIA. */
+  linkBridge(a: SimChannel, b: SimChannel, onEnd?: () => void): void {
     const now = this.now();
     a.profile.times.bridged = now;
     b.profile.times.bridged = now;
@@ -484,6 +492,7 @@ export class SimSwitch {
     b.peer = a.uuid;
     a.bridgeRole = 'A';
     b.bridgeRole = 'B';
+    a.bridgeEnd = onEnd;
     a.other = { type: 'originatee', profile: snapshotProfile(b.profile, false) };
     b.other = { type: 'originator', profile: snapshotProfile(a.profile, true) };
     for (const [x, y] of [[a, b], [b, a]] as const) {
@@ -494,7 +503,6 @@ export class SimSwitch {
     }
     this.emit(a, 'CHANNEL_BRIDGE', { before: [['Bridge-A-Unique-ID', a.uuid], ['Bridge-B-Unique-ID', b.uuid]] });
     this.setRunning(b, 'CS_EXCHANGE_MEDIA');
-    return true;
   }
 
   /**
@@ -518,9 +526,31 @@ export class SimSwitch {
     return peer;
   }
 
-  /** What a leg does when its partner leaves: park_after_bridge, transfer_after_bridge, else hang up. */
+  /** Whether a leg goes on after its partner leaves (instead of hanging up). */
+  keepsGoingAfterBridge(ch: SimChannel): boolean {
+    if (ch.variables.get('park_after_bridge') === 'true' || ch.variables.get('transfer_after_bridge')) return true;
+    return !!ch.bridgeEnd && ch.variables.get('hangup_after_bridge') !== 'true';
+  }
+
+  /**
+   * What a leg does when its partner leaves: park_after_bridge, transfer_after_bridge; a leg in the `bridge` app
+   * ends the app and goes on with its dialplan (unless hangup_after_bridge=true); otherwise it hangs up.
+   */
   afterBridge(ch: SimChannel): void {
     if (this.isDown(ch)) return;
+    const endApp = ch.bridgeEnd;
+    ch.bridgeEnd = undefined;
+    if (endApp) {
+      const special = ch.variables.get('hangup_after_bridge') === 'true' || !!ch.variables.get('transfer_after_bridge') || ch.variables.get('park_after_bridge') === 'true';
+      // The bridge app returns (EXECUTE_COMPLETE); only a plain return lets the dialplan go on.
+      if (special) ch.flow++;
+      endApp();
+      if (!special) return;
+      if (ch.variables.get('hangup_after_bridge') === 'true') {
+        this.hangup(ch, 'NORMAL_CLEARING');
+        return;
+      }
+    }
     if (ch.variables.get('park_after_bridge') === 'true') {
       this.parkChannel(ch);
       return;
@@ -660,8 +690,7 @@ export class SimSwitch {
     let peerFollows = false;
     if (peer) {
       this.leaveBridge(ch, 'hangup');
-      const keepsGoing = peer.variables.get('park_after_bridge') === 'true' || !!peer.variables.get('transfer_after_bridge');
-      if (!keepsGoing) peerFollows = this.beginHangup(peer, 'NORMAL_CLEARING');
+      if (!this.keepsGoingAfterBridge(peer)) peerFollows = this.beginHangup(peer, 'NORMAL_CLEARING');
     }
     this.finishHangup(ch);
     if (peer) {
@@ -812,13 +841,4 @@ export class SimSwitch {
 export function snapshotProfile(p: CallerProfile, zeroTimes: boolean): CallerProfile {
   const { profileIndex: _drop, ...rest } = p;
   return { ...rest, times: zeroTimes ? noTimes() : { ...p.times } };
-}
-
-/** `'app1:arg1,app2:arg2'` (the inline dialplan). */
-export function parseInlineApps(text: string): DialplanApp[] {
-  const unquoted = text.replace(/^'(.*)'$/s, '$1');
-  return unquoted.split(',').filter((s) => s !== '').map((s) => {
-    const colon = s.indexOf(':');
-    return colon < 0 ? { app: s } : { app: s.slice(0, colon), data: s.slice(colon + 1) };
-  });
 }
