@@ -102,6 +102,38 @@ describe('PostgreSQL specifics', () => {
     }
   });
 
+  it("Given a transaction still open when subscribing from 'end', Then its events arrive when it commits, and events committed before the subscription do not", async () => {
+    const prefix = uniqueStream('end');
+    const late = event('OpenAtSubscribe', { n: 1 });
+    await client.query('BEGIN');
+    await client.query('SELECT * FROM ll_append($1, $2, NULL, $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])', [
+      `${prefix}a`,
+      'any',
+      [late.id],
+      [late.type],
+      ['{"n":1}'],
+      ['{}'],
+      [contentHashOfCanonical(late.id, late.type, '{"n":1}', '{}')],
+    ]);
+    await store.appendToStream(`${prefix}b`, event('CommittedBefore', 2));
+    const sub = store.subscribeToAll({ fromPosition: 'end', filter: { streamNamePrefixes: [prefix] } });
+    const received: RecordedEvent[] = [];
+    const consuming = (async () => {
+      for await (const e of sub) received.push(e);
+    })();
+    try {
+      await new Promise((r) => setTimeout(r, 250)); // let the subscription take its 'end' first
+      await client.query('COMMIT');
+      await store.appendToStream(`${prefix}b`, event('After', 3));
+      await waitUntil(() => received.length >= 2);
+      expect(received.map((e) => e.type)).toEqual(['OpenAtSubscribe', 'After']);
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      await sub.unsubscribe();
+      await consuming;
+    }
+  });
+
   async function naiveReadAfter(seq: string | null): Promise<{ event_type: string }[]> {
     return (await reader.query<{ event_type: string }>('SELECT event_type FROM ll_events WHERE global_seq > $1 ORDER BY global_seq', [seq ?? '0'])).rows;
   }
@@ -152,6 +184,36 @@ describe('PostgreSQL specifics', () => {
       await store.appendToStream(stream, event('After', 1));
       expect(await store.verifyChain({ stream })).toEqual({ ok: true, streams: 1, events: 5 });
     });
+  });
+
+  it('Given an idempotent retry, Then it returns exactly the first result (position included)', async () => {
+    const stream = uniqueStream('retry');
+    const events = [event('A', 1), event('B', 2)];
+    const first = await store.appendToStream(stream, events, { expectedRevision: 'no_stream' });
+    for (const expectedRevision of ['no_stream', 'any', 'stream_exists'] as const) {
+      expect(await store.appendToStream(stream, events, { expectedRevision })).toEqual(first);
+    }
+    const next = [event('C', 3)];
+    const second = await store.appendToStream(stream, next, { expectedRevision: 1n });
+    expect(await store.appendToStream(stream, next, { expectedRevision: 1n })).toEqual(second);
+    const read = await collect(() => store.readStream(stream));
+    expect(comparePositions(read[1]!.position, first.position)).toBe(0);
+  });
+
+  it('Given a soft-deleted stream, Then truncateBefore is the largest revision until the next write, which may expect no_stream or the old revision', async () => {
+    const a = uniqueStream('del');
+    await store.appendToStream(a, [event('A', 1), event('B', 2)]);
+    await store.deleteStream(a);
+    expect((await store.getStreamMetadata(a)).metadata?.truncateBefore).toBe(9223372036854775807n);
+    expect(await failure(() => store.appendToStream(a, event('C', 3), { expectedRevision: 'stream_exists' }))).toBeInstanceOf(Error);
+    expect((await store.appendToStream(a, event('C', 3), { expectedRevision: 'no_stream' })).nextExpectedRevision).toBe(2n);
+    expect((await store.getStreamMetadata(a)).metadata?.truncateBefore).toBe(2n);
+
+    const b = uniqueStream('del');
+    await store.appendToStream(b, [event('A', 1), event('B', 2)]);
+    await store.deleteStream(b, { expectedRevision: 'stream_exists' });
+    expect((await store.appendToStream(b, event('C', 3), { expectedRevision: 1n })).nextExpectedRevision).toBe(2n);
+    expect((await collect(() => store.readStream(b))).map((e) => e.type)).toEqual(['C']);
   });
 
   it('Given bad input, Then not a single row is written', async () => {

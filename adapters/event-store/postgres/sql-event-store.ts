@@ -97,6 +97,7 @@ const EVENT_COLUMNS = sql.raw(
 );
 const VISIBLE = sql.raw('e.tx_id < pg_snapshot_xmin(pg_current_snapshot())');
 const STREAM_LOCK_CLASS = 1819047936;
+const MAX_REVISION = 9223372036854775807n;
 
 /** The append statement with numbered parameters, for a driver that prepares it once per connection by name. */
 export const APPEND_SQL = 'SELECT * FROM ll_append($1, $2, $3::bigint, $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[])';
@@ -265,30 +266,35 @@ class SqlEventStore implements EventStore {
     const from = validatePosition(options.fromPosition, 'start');
     const streamPrefixes = validatePrefixes(options.filter?.streamNamePrefixes, 'streamNamePrefixes');
     const typePrefixes = validatePrefixes(options.filter?.eventTypePrefixes, 'eventTypePrefixes');
-    const filtered = streamPrefixes !== undefined || typePrefixes !== undefined;
     const onCheckpoint = options.onCheckpoint;
     let cursor: Position | undefined = typeof from === 'object' ? from : undefined;
-    // 'end' means the head when subscribe is called, not when iteration starts.
-    let end = from === 'end' ? settle(this.headPosition()) : undefined;
-    const match = sql.join(
-      [
-        streamPrefixes ? sql`s.stream_id LIKE ANY(${streamPrefixes.map(likePrefix)}::text[])` : sql`true`,
-        typePrefixes ? sql`s.event_type LIKE ANY(${typePrefixes.map(likePrefix)}::text[])` : sql`true`,
-      ],
-      sql` AND `,
-    );
+    // 'end' is taken when subscribe is called, not when iteration starts: see #endOfLog.
+    let end = from === 'end' ? settle(this.#endOfLog()) : undefined;
+    let skipSnapshot: { text: string; xmax: bigint } | undefined;
     const poll = async () => {
       if (end) {
-        cursor = await end;
+        const e = await end;
+        cursor = e.head;
+        skipSnapshot = e.snapshot;
         end = undefined;
       }
+      if (skipSnapshot && cursor && cursor.commit >= skipSnapshot.xmax) skipSnapshot = undefined;
+      const filtered = streamPrefixes !== undefined || typePrefixes !== undefined || skipSnapshot !== undefined;
+      const match = sql.join(
+        [
+          streamPrefixes ? sql`s.stream_id LIKE ANY(${streamPrefixes.map(likePrefix)}::text[])` : sql`true`,
+          typePrefixes ? sql`s.event_type LIKE ANY(${typePrefixes.map(likePrefix)}::text[])` : sql`true`,
+          skipSnapshot ? sql`NOT pg_visible_in_snapshot(s.tx_id, ${skipSnapshot.text}::pg_snapshot)` : sql`true`,
+        ],
+        sql` AND `,
+      );
       const bound = cursor ? sql`AND (e.tx_id, e.global_seq) > (${cursor.commit.toString()}::xid8, ${cursor.prepare.toString()}::bigint)` : sql``;
       const limit = this.#batchSize;
       let rows: (EventRow | ScanRow)[];
       if (!filtered) {
         rows = await this.#rows(sql`SELECT ${EVENT_COLUMNS} FROM ll_events e WHERE ${VISIBLE} ${bound} ORDER BY e.tx_id, e.global_seq LIMIT ${limit}`);
       } else {
-        // Scan positions (index only), fetch full rows for matches only; non-matching rows still move the checkpoint.
+        // Scan a batch of positions, fetch the payload of matches only; non-matching rows still move the checkpoint.
         rows = await this.#rows<EventRow | ScanRow>(sql`
           WITH s AS MATERIALIZED (
             SELECT e.tx_id, e.global_seq, e.stream_id, e.event_type FROM ll_events e
@@ -414,13 +420,34 @@ class SqlEventStore implements EventStore {
     return verifyChainLinks(rows());
   }
 
+  /** The newest committed event's position (it may still be held back from readers by an older open transaction). */
   async headPosition(): Promise<Position | undefined> {
     this.#assertOpen();
     const rows = await this.#rows<{ tx: string; seq: string }>(
-      sql`SELECT e.tx_id::text AS tx, e.global_seq::text AS seq FROM ll_events e WHERE ${VISIBLE} ORDER BY e.tx_id DESC, e.global_seq DESC LIMIT 1`,
+      sql`SELECT e.tx_id::text AS tx, e.global_seq::text AS seq FROM ll_events e ORDER BY e.tx_id DESC, e.global_seq DESC LIMIT 1`,
     );
     const r = rows[0];
     return r ? { commit: BigInt(r.tx), prepare: BigInt(r.seq) } : undefined;
+  }
+
+  /**
+   * Where a subscription from 'end' starts: after the readable head, skipping rows that were already committed
+   * (visible in this snapshot) when it was taken. Rows of transactions still running then are delivered, even
+   * when their ids are below a committed one's; starting after the newest committed row would skip them.
+   */
+  async #endOfLog(): Promise<{ head: Position | undefined; snapshot: { text: string; xmax: bigint } }> {
+    const { rows } = await sql<{ snap: string; xmax: string; tx: string | null; seq: string | null }>`
+      SELECT snap::text AS snap, pg_snapshot_xmax(snap)::text AS xmax, h.tx, h.seq
+      FROM (SELECT pg_current_snapshot() AS snap) AS now
+      LEFT JOIN LATERAL (
+        SELECT e.tx_id::text AS tx, e.global_seq::text AS seq FROM ll_events e
+        WHERE e.tx_id < pg_snapshot_xmin(now.snap) ORDER BY e.tx_id DESC, e.global_seq DESC LIMIT 1
+      ) h ON true`.execute(this.#db);
+    const r = rows[0]!;
+    return {
+      head: r.tx === null || r.seq === null ? undefined : { commit: BigInt(r.tx), prepare: BigInt(r.seq) },
+      snapshot: { text: r.snap, xmax: BigInt(r.xmax) },
+    };
   }
 
   async close(): Promise<void> {
@@ -450,8 +477,9 @@ class SqlEventStore implements EventStore {
         await sql`INSERT INTO ll_streams AS s (stream_id, tombstoned) VALUES (${stream}, true)
                   ON CONFLICT (stream_id) DO UPDATE SET tombstoned = true`.execute(trx);
       } else if (last >= 0n) {
-        // As EventStoreDB: a soft delete sets truncateBefore past the last event; later writes continue the revisions.
-        const tb = (last + 1n).toString();
+        // As EventStoreDB: a soft delete sets truncateBefore to the largest revision; the next write sets it to just
+        // past the deleted events (ll_append) and continues the revisions.
+        const tb = MAX_REVISION.toString();
         await sql`INSERT INTO ll_streams AS s (stream_id, deleted_revision, truncate_before, metadata_revision)
                   VALUES (${stream}, ${last.toString()}::bigint, ${tb}::bigint, 0)
                   ON CONFLICT (stream_id) DO UPDATE SET deleted_revision = EXCLUDED.deleted_revision,

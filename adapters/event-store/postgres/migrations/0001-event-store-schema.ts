@@ -165,6 +165,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         SELECT max(ins.global_seq) INTO v_seq FROM ins;
       END IF;
 
+      IF v_deleted_revision = v_last THEN
+        -- The first write after a soft delete: truncate before it (the delete had truncated everything).
+        UPDATE ll_streams SET truncate_before = v_last + 1, metadata_revision = metadata_revision + 1
+          WHERE stream_id = p_stream AND truncate_before = 9223372036854775807;
+      END IF;
       o_outcome := 'ok';
       o_next_revision := v_last + v_n;
       o_tx := pg_current_xact_id()::text;
