@@ -44,6 +44,11 @@ export class ApiKeyIndex {
     return [...this.#keys.values()].filter((k) => k.tenant === tenant).sort((a, b) => a.createdAt - b.createdAt || a.keyId.localeCompare(b.keyId));
   }
 
+  /** Every tenant that has a key, sorted. */
+  tenants(): string[] {
+    return [...new Set([...this.#keys.values()].map((k) => k.tenant))].sort();
+  }
+
   /** Folds one key event in; applying the same event twice changes nothing. */
   apply(event: ApiKeyEvent): void {
     if (event.type === 'ApiKeyCreated') {
