@@ -12,6 +12,8 @@
  * pooled connection gets a statement timeout and an idle-in-transaction timeout (see open-postgres.ts).
  * (Serialising all writers behind one lock would also be correct, but caps write throughput.)
  *
+ * `readAll` is a one-off read of everything committed; subscriptions, which checkpoint, apply the bound.
+ *
  * Subscriptions poll (no NOTIFY: inside an appending transaction it serialises every commit), sleeping a short
  * idle interval only when a batch came back short, and wake early when this same store instance appends.
  */
@@ -251,7 +253,9 @@ class SqlEventStore implements EventStore {
       const op = sql.raw(backwards ? (inclusive ? '<=' : '<') : inclusive ? '>=' : '>');
       const bound = cursor ? sql`AND (e.tx_id, e.global_seq) ${op} (${cursor.commit.toString()}::xid8, ${cursor.prepare.toString()}::bigint)` : sql``;
       const order = sql.raw(backwards ? 'e.tx_id DESC, e.global_seq DESC' : 'e.tx_id, e.global_seq');
-      const rows = await this.#rows(sql`SELECT ${EVENT_COLUMNS} FROM ll_events e WHERE ${VISIBLE} ${bound} ORDER BY ${order} LIMIT ${limit}`);
+      // Everything committed, unlike subscriptions: a one-off read has no checkpoint that a late commit could slip
+      // behind, and it should not wait for unrelated transactions elsewhere on the server.
+      const rows = await this.#rows(sql`SELECT ${EVENT_COLUMNS} FROM ll_events e WHERE true ${bound} ORDER BY ${order} LIMIT ${limit}`);
       for (const r of rows) yield toRecorded(r);
       remaining -= rows.length;
       if (rows.length < limit) return;
