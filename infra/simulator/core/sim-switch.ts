@@ -6,7 +6,7 @@ import { type CallState, type ChannelState, callStateNumber, stateNumber } from 
 import { q850Of } from '../channels/hangup-causes.ts';
 import type { FsEvent, FsHeader } from '../events/fs-event.ts';
 import { localStamp, uptimeText as uptime } from '../events/fs-dates.ts';
-import { appHandlers } from './apps.ts';
+import { type AppHandler, appHandlers } from './apps.ts';
 import { type DialplanApp, parseInlineApps } from './inline-dialplan.ts';
 import type { SeededRandom } from '../random/seeded-random.ts';
 import type { EndpointDirectory } from './endpoints.ts';
@@ -93,6 +93,8 @@ export class SimSwitch {
   sessionsSinceStartup = 0;
   peakSessions = 0;
   private readonly sinks = new Set<Sink>();
+  /** Applications by lowercase name (the built-ins plus any registered, e.g. `socket` by the server). */
+  private readonly apps = new Map<string, AppHandler>(appHandlers);
   private nextSessionId = 1;
   private readonly ipByUser = new Map<string, string>();
 
@@ -107,6 +109,11 @@ export class SimSwitch {
     this.startedMicros = options.clock.nowMicros();
     this.maxSessions = options.maxSessions ?? 1000;
     this.sessionsPerSecond = options.sessionsPerSecond ?? 30;
+  }
+
+  /** Adds or replaces a dialplan application. */
+  registerApp(name: string, handler: AppHandler): void {
+    this.apps.set(name.toLowerCase(), handler);
   }
 
   // ---- event plumbing -------------------------------------------------------------------------------------------
@@ -354,7 +361,7 @@ export class SimSwitch {
    */
   execute(ch: SimChannel, name: string, data: string, appUuid: string, then?: () => void): void {
     if (this.isDown(ch)) return;
-    const handler = appHandlers.get(name.toLowerCase());
+    const handler = this.apps.get(name.toLowerCase());
     setVariable(ch, 'current_application_data', data);
     setVariable(ch, 'current_application', name);
     const app: RunningApp = { name, data, uuid: appUuid };

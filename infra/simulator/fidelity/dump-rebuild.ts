@@ -48,14 +48,10 @@ function codec(get: (n: string) => string | undefined, side: 'Read' | 'Write'): 
   return name === undefined ? undefined : { name, rate: Number(get(`Channel-${side}-Codec-Rate`)), bitRate: Number(get(`Channel-${side}-Codec-Bit-Rate`)) };
 }
 
-/** The simulator's version of a dumped channel event, built from the dump's data. */
-export function rebuildChannelEvent(dump: FsHeader[], localOffsetMinutes: number): FsEvent {
+/** The channel a dump describes (from its basic data, Caller-/Other-Leg- profiles and variables). */
+export function channelFromDump(dump: FsHeader[]): Channel {
   const get = (n: string): string | undefined => dump.find(([k]) => k === n)?.[1];
-  const hasSubclass = dump[COMMON]?.[0] === 'Event-Subclass';
   const dataStart = dump.findIndex(([n]) => n === 'Channel-State');
-  const lastData = dump.reduce((acc, [n], i) => (n.startsWith('variable_') || n.startsWith('Other-Leg-') || n.startsWith('Caller-') ? i : acc), dataStart);
-  const before = dump.slice(COMMON + (hasSubclass ? 1 : 0), dataStart);
-  const after = dump.slice(lastData + 1);
   const stateNumber = Number(get('Channel-State-Number'));
   const answer = get('Answer-State');
   const ch: Channel = {
@@ -70,12 +66,29 @@ export function rebuildChannelEvent(dump: FsHeader[], localOffsetMinutes: number
     held: false, recordings: new Map(), dtmfQueue: [], timers: new Set(), sessionId: 0,
   };
   if (!CALL_STATES.includes(ch.callState)) throw new Error(`bad call state ${ch.callState}`);
+  return ch;
+}
+
+/** The factory a dump's common block implies (identity, clock at its timestamp, its sequence number). */
+export function factoryFromDump(dump: FsHeader[], localOffsetMinutes: number): EventFactory {
+  const get = (n: string): string | undefined => dump.find(([k]) => k === n)?.[1];
   const identity: SwitchIdentity = {
     coreUuid: get('Core-UUID')!, hostname: get('FreeSWITCH-Hostname')!, switchname: get('FreeSWITCH-Switchname')!,
     ipv4: get('FreeSWITCH-IPv4')!, ipv6: get('FreeSWITCH-IPv6')!, utcOffsetMinutes: localOffsetMinutes, version: '',
   };
-  const factory = new EventFactory(identity, createVirtualClock(Number(get('Event-Date-Timestamp'))), Number(get('Event-Sequence')));
-  return factory.channel(ch, get('Event-Name')!, {
+  return new EventFactory(identity, createVirtualClock(Number(get('Event-Date-Timestamp'))), Number(get('Event-Sequence')));
+}
+
+/** The simulator's version of a dumped channel event, built from the dump's data. */
+export function rebuildChannelEvent(dump: FsHeader[], localOffsetMinutes: number): FsEvent {
+  const get = (n: string): string | undefined => dump.find(([k]) => k === n)?.[1];
+  const hasSubclass = dump[COMMON]?.[0] === 'Event-Subclass';
+  const dataStart = dump.findIndex(([n]) => n === 'Channel-State');
+  const lastData = dump.reduce((acc, [n], i) => (n.startsWith('variable_') || n.startsWith('Other-Leg-') || n.startsWith('Caller-') ? i : acc), dataStart);
+  const before = dump.slice(COMMON + (hasSubclass ? 1 : 0), dataStart);
+  const after = dump.slice(lastData + 1);
+  const ch = channelFromDump(dump);
+  return factoryFromDump(dump, localOffsetMinutes).channel(ch, get('Event-Name')!, {
     subclass: get('Event-Subclass'),
     before,
     after,

@@ -130,3 +130,14 @@ describe('the simulator’s own events have the dumps’ shape', () => {
     expect(names(hb, (n) => n === 'Session-Per-Sec-Last')).toEqual(hbDump.map(([n]) => n));
   });
 });
+
+describe('outbound connect reply (§2.8b)', () => {
+  it('is the dump byte for byte: Channel-* profile, channel data, variables, then the reply headers', async () => {
+    const { channelFromDump, factoryFromDump } = await import('./dump-rebuild.ts');
+    const { connectReplyFrame } = await import('../server/outbound-connect.ts');
+    const text = fixture('outbound-connect-channel-data.plain');
+    const dump = readDump(text, true);
+    const ch = channelFromDump(dump.filter(([n]) => !['Content-Type', 'Reply-Text', 'Socket-Mode', 'Control'].includes(n)));
+    expect(connectReplyFrame(factoryFromDump(dump, localOffsetOf(dump)), ch, { async: true, full: true })).toBe(text);
+  });
+});

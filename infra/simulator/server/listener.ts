@@ -12,6 +12,7 @@ import { type ClientCommand, CommandReader, commandHeader } from '../wire/comman
 import { apiResponseFrame, authRequestFrame, commandReplyFrame, disconnectNoticeFrame, eventFrame, GOODBYE_TEXT, lingerNoticeFrame } from '../wire/frames.ts';
 import type { FaultPlan } from '../faults/fault-plan.ts';
 import { Subscriptions } from './subscriptions.ts';
+import { connectReplyFrame, type OutboundMode, SINGLE_CHANNEL_COMMANDS } from './outbound-connect.ts';
 
 /** Per-connection limits (MES MAX_QUEUE_LEN / MAX_MISSED). */
 export interface ListenerLimits {
@@ -50,8 +51,13 @@ export class Listener {
   private session?: string;
   private linger?: number;
   private readonly onClose: (l: Listener) => void;
+  /** Outbound mode: FreeSWITCH connected to the application for this channel. */
+  private readonly outbound?: OutboundMode & { uuid: string };
+  private firstCommand = true;
+  /** Outbound: `resume` was sent, so the dialplan goes on when the socket closes. */
+  resumeRequested = false;
 
-  constructor(id: number, socket: Socket, sw: SimSwitch, options: { password: string; limits: ListenerLimits; faults: FaultPlan; onClose: (l: Listener) => void }) {
+  constructor(id: number, socket: Socket, sw: SimSwitch, options: { password: string; limits: ListenerLimits; faults: FaultPlan; onClose: (l: Listener) => void; outbound?: OutboundMode & { uuid: string } }) {
     this.id = id;
     this.socket = socket;
     this.sw = sw;
@@ -59,12 +65,22 @@ export class Listener {
     this.limits = options.limits;
     this.faults = options.faults;
     this.onClose = options.onClose;
+    this.outbound = options.outbound;
     this.unsubscribe = sw.subscribe((e) => this.onEvent(e));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('close', () => this.teardown());
     socket.on('error', () => this.teardown());
+    if (this.outbound) {
+      // Outbound sockets are pre-authenticated and control their channel; the first command must come within 25 s.
+      this.authed = true;
+      this.session = this.outbound.uuid;
+      this.authTimer = sw.clock.setTimer(this.limits.authTimeoutSec * 1000, () => {
+        if (this.firstCommand) this.disconnect();
+      });
+      return;
+    }
     this.write(authRequestFrame());
     this.authTimer = sw.clock.setTimer(this.limits.authTimeoutSec * 1000, () => {
       if (!this.authed) this.disconnect();
@@ -145,6 +161,47 @@ export class Listener {
     const verb = (space < 0 ? line : line.slice(0, space)).toLowerCase();
     const args = space < 0 ? '' : line.slice(space + 1);
 
+    if (this.outbound) {
+      const first = this.firstCommand;
+      this.firstCommand = false;
+      if (this.authTimer) this.sw.clock.clearTimer(this.authTimer);
+      if (verb === 'connect') {
+        const ch = this.sw.get(this.outbound.uuid);
+        finish(ch ? connectReplyFrame(this.sw.events, ch, this.outbound) : this.reply('-ERR no channel'));
+        return;
+      }
+      if (!this.outbound.full && !SINGLE_CHANNEL_COMMANDS.has(verb)) {
+        finish(first ? undefined : this.reply('-ERR command not found'));
+        return;
+      }
+      if (first) {
+        // The first command runs, but only connect's reply is ever written (MES:2712).
+        this.dispatchCommand(cmd, verb, args, () => finish(undefined));
+        return;
+      }
+      if (verb === 'myevents' && args.trim() === '') {
+        if (this.subs.myEvents) finish(this.reply('-ERR aready enabled.'));
+        else {
+          this.subs.enableMyEvents(this.outbound.uuid);
+          finish(this.reply('+OK Events Enabled'));
+        }
+        return;
+      }
+      if (verb === 'getvar') {
+        finish(this.reply(this.sw.get(this.outbound.uuid)?.variables.get(args.trim()) ?? ''));
+        return;
+      }
+      if (verb === 'resume') {
+        this.resumeRequested = true;
+        finish(this.reply('+OK'));
+        return;
+      }
+    }
+    this.dispatchCommand(cmd, verb, args, finish);
+  }
+
+  private dispatchCommand(cmd: ClientCommand, verb: string, args: string, finish: (frame?: string) => void): void {
+    const line = cmd.line;
     if (verb === 'exit' || line.startsWith('...')) {
       finish(this.reply('+OK bye'));
       this.disconnect();

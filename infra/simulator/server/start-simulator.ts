@@ -10,6 +10,7 @@ import type { FsEvent } from '../events/fs-event.ts';
 import { WireFaults } from '../faults/fault-plan.ts';
 import { createSeededRandom } from '../random/seeded-random.ts';
 import { DEFAULT_LIMITS, Listener, type ListenerLimits } from './listener.ts';
+import { socketApp } from './socket-app.ts';
 
 /** Options of startSimulator; everything has a default. */
 export interface SimulatorOptions {
@@ -90,6 +91,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const sockets = new Set<Socket>();
   let nextId = 1;
 
+  core.registerApp('socket', socketApp({
+    limits,
+    faults,
+    nextId: () => nextId++,
+    track: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  }));
+
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -142,6 +153,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (heartbeat) clock.clearTimer(heartbeat);
       for (const ch of [...core.channels.values()]) for (const t of [...ch.timers]) core.cancel(ch, t);
       for (const s of sockets) s.destroy();
+      for (const l of [...listeners]) l.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -45,6 +45,11 @@ export class RawEslClient {
     socket.on('error', () => undefined);
   }
 
+  /** Wraps an accepted socket (outbound mode: FreeSWITCH connected to us). */
+  static fromSocket(socket: Socket): RawEslClient {
+    return new RawEslClient(socket);
+  }
+
   static async connect(port: number, host = '127.0.0.1'): Promise<RawEslClient> {
     const socket = connect({ port, host });
     await new Promise<void>((resolve, reject) => {
