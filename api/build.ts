@@ -43,6 +43,8 @@ export async function build(deps: AppDeps, options: FastifyServerOptions = {}): 
     bodyLimit: 1_048_576,
     genReqId: requestIdOf,
     ...withSafeLogging(options),
+    // Long ids must reach the zod schemas (a coded 400 with the path), not the router's bare 414.
+    routerOptions: { maxParamLength: 2048, ...options.routerOptions },
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   // Responses are plain JSON; response schemas exist for the OpenAPI document.

@@ -28,7 +28,14 @@ export function validationError(issues: readonly InputIssue[]): LedgerlineError 
 export function parseInput<T>(schema: z.ZodType<T>, data: unknown, part: string): T {
   const r = schema.safeParse(data);
   if (!r.success) {
-    throw validationError(r.error.issues.map((i) => ({ path: joinPath(part, i.path), code: i.code, message: i.message })));
+    throw validationError(
+      r.error.issues.flatMap((i) =>
+        // A strict object reports all its unknown keys in one issue at the object: name each key's own path.
+        i.code === 'unrecognized_keys'
+          ? i.keys.map((k) => ({ path: joinPath(part, [...i.path, k]), code: i.code, message: `unknown field "${k}"` }))
+          : [{ path: joinPath(part, i.path), code: i.code, message: i.message }],
+      ),
+    );
   }
   if (part !== 'headers') {
     const unknown = unknownKeyPaths(data, r.data);
