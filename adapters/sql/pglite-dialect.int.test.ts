@@ -13,7 +13,7 @@ describe('PgliteDialect', () => {
     await db.destroy();
   });
 
-  it('Given a transaction in progress, When another query runs meanwhile, Then it waits and is not swallowed by the rollback', async () => {
+  it('Given a transaction in progress, When another query runs meanwhile, Then it waits for the transaction and is not swallowed by its rollback', async () => {
     let inside!: () => void;
     const entered = new Promise<void>((resolve) => (inside = resolve));
     const tx = db

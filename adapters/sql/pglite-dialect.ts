@@ -1,7 +1,9 @@
 /**
  * A kysely Dialect for @electric-sql/pglite 0.5. PGlite is one PostgreSQL backend behind one connection, so
  * every acquired "connection" holds a mutex until released: a transaction owns the database until it ends,
- * and no other query can slip into it (kysely's bundled PGlite driver shares the connection without a lock).
+ * and no other query can slip into it. (kysely 0.29 also bundles a PGlite dialect that serialises through its
+ * runtime driver; this one keeps the lock in the driver itself, uses PostgreSQL's adapter, including the
+ * migration advisory lock, and plain BEGIN/COMMIT rather than PGlite's callback transactions.)
  */
 import type { PGlite } from '@electric-sql/pglite';
 import {
