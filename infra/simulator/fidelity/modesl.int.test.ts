@@ -8,6 +8,7 @@ import { EventFactory } from '../core/event-factory.ts';
 import { type Simulator, startSimulator } from '../server/start-simulator.ts';
 import { type EslConnection, type EslEvent, modesl } from '../testing/modesl.ts';
 import { RawEslClient } from '../testing/raw-esl-client.ts';
+import { eventually } from '../testing/eventually.ts';
 import { commandReplyFrame, eventFrame } from '../wire/frames.ts';
 import { readDump, rebuildChannelEvent, localOffsetOf } from './dump-rebuild.ts';
 
@@ -83,7 +84,7 @@ describe('modesl Connection against the simulator over TCP', () => {
     expect(status.getBody()).toMatch(/^UP /);
     const B = 'b0000000-0000-4000-8000-00000000000b';
     const job = new Promise<EslEvent>((resolve) => c.bgapi('originate', `{origination_uuid=${B}}user/1001 &park()`, resolve));
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => sim.core.get(B), 5000, 'the B leg');
     await clock.advance(3000);
     const done = await job;
     expect(done.getBody()).toBe(`+OK ${B}\n`);
@@ -97,11 +98,11 @@ describe('modesl Connection against the simulator over TCP', () => {
     c.on('esl::event::CHANNEL_ANSWER::*', (...args: unknown[]) => answers.push((args[0] as EslEvent).getHeader('Unique-ID') ?? ''));
     await new Promise<void>((resolve) => c.events('json', ['CHANNEL_ANSWER', 'CHANNEL_PARK'], () => resolve()));
     const a = sim.originateInbound({ callerIdName: 'Müller 100%' });
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => answers.length === 1, 5000, 'CHANNEL_ANSWER');
     expect(answers).toEqual([a]);
 
     const completed = new Promise<EslEvent>((resolve) => c.execute('playback', '/sounds/welcome.wav', a, resolve));
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => [...(sim.core.get(a)?.activeApps ?? [])].some((x) => x.name === 'playback'), 5000, 'playback to start');
     await clock.advance(3500);
     const ev = await completed;
     expect(ev.getHeader('Application')).toBe('playback');
@@ -121,10 +122,10 @@ describe('modesl Connection against the simulator over TCP', () => {
     raw.send('event plain ALL');
     await raw.next();
     sim.originateInbound({});
-    await new Promise((r) => setTimeout(r, 50));
-    const frames = raw.unread().map((f) => f.raw).join('');
+    await raw.until((f) => f.body.includes('Event-Name: CHANNEL_PARK'));
+    const frames = raw.frames.slice(2).map((f) => f.raw).join('');
     const parsed = parseWithModesl(frames, 7);
-    expect(parsed.length).toBe(raw.unread().length);
+    expect(parsed.length).toBe(raw.frames.length - 2);
     expect(parsed.map((e) => e.headers.find((h) => h.name === 'Event-Name')?.value)).toContain('CHANNEL_PARK');
     raw.close();
   });

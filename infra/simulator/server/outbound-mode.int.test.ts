@@ -5,6 +5,7 @@ import { createVirtualClock, type VirtualClock } from '../clock/sim-clock.ts';
 import { type EslConnection, type EslEvent, modesl } from '../testing/modesl.ts';
 import { RawEslClient, frameHeader, parsePlainEvent } from '../testing/raw-esl-client.ts';
 import { type Simulator, startSimulator } from './start-simulator.ts';
+import { eventually } from '../testing/eventually.ts';
 
 const A = 'aaaaaaaa-0000-4000-8000-0000000000aa';
 const eventName = (body: string): string | undefined => parsePlainEvent(body).headers.find(([n]) => n === 'Event-Name')?.[1];
@@ -67,8 +68,7 @@ describe('outbound mode (socket app)', () => {
       expect(frameHeader(await c.next(), 'Reply-Text')).toBe('-ERR command not found');
     }
     c.close();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(sim.core.get(A)).toBeUndefined();
+    await eventually(() => sim.core.get(A) === undefined, 5000, 'the hangup');
   });
 
   it('resume lets the dialplan go on after the socket closes', async () => {
@@ -79,8 +79,7 @@ describe('outbound mode (socket app)', () => {
     c.send('resume');
     expect(frameHeader(await c.next(), 'Reply-Text')).toBe('+OK');
     c.close();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(sim.core.get(A)?.variables.get('current_application')).toBe('park');
+    await eventually(() => sim.core.get(A)?.variables.get('current_application') === 'park', 5000, 'the dialplan to go on');
   });
 
   it('modesl’s outbound Server connects, gets CHANNEL_DATA, and execute() completes', async () => {
@@ -94,7 +93,7 @@ describe('outbound mode (socket app)', () => {
     const conn = await ready;
     expect(conn.getInfo().getHeader('Unique-ID')).toBe(A);
     const done = new Promise<EslEvent>((r) => conn.execute('playback', 'x.wav', A, r));
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => [...(sim.core.get(A)?.activeApps ?? [])].some((x) => x.name === 'playback'), 5000, 'playback to start');
     await clock.advance(3500);
     expect((await done).getHeader('Application-Response')).toBe('FILE PLAYED');
     conn.socket.destroy();

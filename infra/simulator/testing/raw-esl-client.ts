@@ -29,12 +29,15 @@ export class RawEslClient {
   readonly socket: Socket;
   readonly frames: RawFrame[] = [];
   closed = false;
+  /** Every byte received, as text (for asserting on frames the parser cannot split). */
+  received = '';
   private buffer = Buffer.alloc(0);
   private waiters: Array<() => void> = [];
 
   private constructor(socket: Socket) {
     this.socket = socket;
     socket.on('data', (d: Buffer) => {
+      this.received += d.toString('utf8');
       this.buffer = Buffer.concat([this.buffer, d]);
       this.parse();
     });
