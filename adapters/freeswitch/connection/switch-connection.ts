@@ -1,6 +1,6 @@
 // One FreeSWITCH, kept connected: reconnect with backoff and jitter, a HEARTBEAT watchdog, re-subscription after each
 // connect, then a reconcile of our open calls against `show channels as json`. Events become SwitchFacts (stage 1).
-import { LedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
+import { LedgerlineError, isLedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
 import { EslClient, type CloseReason } from '../esl/esl-client.ts';
 import { type EslEvent, header } from '../esl/esl-event.ts';
 import { type EslLogger, silentLogger } from '../esl/esl-logger.ts';
@@ -236,7 +236,13 @@ export class SwitchConnection implements EslCommander {
       });
       if (this.connectedOnce) this.stats.reconnects++;
       this.connectedOnce = true;
-      await this.reconcile();
+      await this.reconcile().catch((err: unknown) => {
+        // A switch-side failure (show channels timed out, garbage body) means the socket is not healthy: reconnect.
+        // An engine-side failure (the OpenCallsSource threw) must not cut the switch off: logged, retried next connect.
+        if (isLedgerlineError(err) && err.code.startsWith('ESL_')) throw err;
+        if (err instanceof SyntaxError) throw err;
+        this.logger.error({ switchId: this.switchId, err: String(err) }, 'esl: reconcile failed on the engine side');
+      });
     } catch (err) {
       this.logger.warn({ switchId: this.switchId, err: String(err) }, 'esl: subscribe or reconcile failed; reconnecting');
       client.close('dead');
