@@ -171,6 +171,12 @@ const playAndGetDigits: AppHandler = (sw, ch, data, done, app) => {
   startTry();
 };
 
+/** read <min> <max> <sound_file> <variable_name> <timeout> <terminators>: one try of play_and_get_digits. */
+const read: AppHandler = (sw, ch, data, done, app) => {
+  const [min = '0', max = '1', file = '', varName = 'read_result', timeout = '5000', terminators = '#'] = data.split(' ');
+  playAndGetDigits(sw, ch, [min, max, '1', timeout, terminators, file, '', varName, '', timeout].join(' '), done, app);
+};
+
 const recordSession: AppHandler = (sw, ch, data, done) => {
   const [path = '', limit] = data.split(' ');
   sw.startRecording(ch, path, limit ? Number(limit) : undefined);
@@ -246,6 +252,7 @@ export const appHandlers: ReadonlyMap<string, AppHandler> = new Map<string, AppH
   ['export', setVar],
   ['hangup', hangupApp],
   ['play_and_get_digits', playAndGetDigits],
+  ['read', read],
   ['record_session', recordSession],
   ['stop_record_session', stopRecordSession],
   ['echo', waitForever],

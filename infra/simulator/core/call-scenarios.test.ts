@@ -388,3 +388,15 @@ describe('bridge app (dialplan-level bridging)', () => {
     expect(t.trace(A, { states: false })).not.toContain('EXECUTE(park)');
   });
 });
+
+describe('read app', () => {
+  it('collects digits into the variable like a one-try play_and_get_digits', async () => {
+    const t = createTestSwitch();
+    t.sw.inboundCall({ uuid: A, apps: [{ app: 'answer' }, { app: 'read', data: '1 3 ask.wav account 4000 #' }, { app: 'park' }] });
+    await t.clock.advance(3500);
+    t.sw.sendDtmf(A, '42#');
+    await t.clock.advance(1000);
+    expect(await t.api('uuid_getvar', `${A} account`)).toBe('42');
+    expect(t.trace(A, { states: false }).slice(-2)).toEqual(['EXECUTE(park)', 'PARK']);
+  });
+});

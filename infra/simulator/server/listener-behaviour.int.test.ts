@@ -158,3 +158,18 @@ describe('listener behaviour', () => {
     expect(sim.connections()).toBe(0);
   });
 });
+
+describe('programmatic traffic', () => {
+  it('startTraffic validates the scenario and offers calls on the simulator clock', async () => {
+    const clock = createVirtualClock(Date.UTC(2026, 0, 5) * 1000);
+    const sim = await startSimulator({ port: 0, clock, seed: 'traffic', heartbeatSec: 0 });
+    try {
+      expect(() => sim.startTraffic({ arrivals: { ratePerSecond: -1 } })).toThrow();
+      const gen = sim.startTraffic({ arrivals: { ratePerSecond: 1, maxCalls: 3 }, patience: { kind: 'fixed', seconds: 5 } });
+      await clock.advance(60_000);
+      expect(gen.stats).toMatchObject({ offered: 3, abandoned: 3 });
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -11,6 +11,8 @@ import { WireFaults } from '../faults/fault-plan.ts';
 import { createSeededRandom } from '../random/seeded-random.ts';
 import { DEFAULT_LIMITS, Listener, type ListenerLimits } from './listener.ts';
 import { socketApp } from './socket-app.ts';
+import { TrafficGenerator } from '../traffic/traffic-generator.ts';
+import { type TrafficScenarioInput, TrafficScenarioSchema } from '../traffic/traffic-scenario.ts';
 
 /** Options of startSimulator; everything has a default. */
 export interface SimulatorOptions {
@@ -71,6 +73,8 @@ export interface Simulator {
   dropConnections(): void;
   /** Every client stops receiving events for `ms` of simulator time (queue, then lost events, then kill). */
   stallConnections(ms: number): void;
+  /** Starts generated traffic (Poisson callers, IVR answers, patience, talk time); validated with zod. */
+  startTraffic(scenario: TrafficScenarioInput): TrafficGenerator;
   /** Stops listening, disconnects clients, cancels timers. */
   close(): Promise<void>;
 }
@@ -90,6 +94,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const listeners = new Set<Listener>();
   const sockets = new Set<Socket>();
   let nextId = 1;
+  const generators: TrafficGenerator[] = [];
 
   core.registerApp('socket', socketApp({
     limits,
@@ -149,7 +154,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stallConnections: (ms) => {
       for (const l of listeners) l.stall(ms);
     },
+    startTraffic(input) {
+      const scenario = TrafficScenarioSchema.parse(input);
+      const generator = new TrafficGenerator(core, scenario, createSeededRandom(`${scenario.seed ?? options.seed ?? 1}:traffic`));
+      generators.push(generator);
+      generator.start();
+      return generator;
+    },
     async close() {
+      for (const g of generators) g.stop();
       if (heartbeat) clock.clearTimer(heartbeat);
       for (const ch of [...core.channels.values()]) for (const t of [...ch.timers]) core.cancel(ch, t);
       for (const s of sockets) s.destroy();
