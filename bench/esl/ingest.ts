@@ -83,13 +83,13 @@ async function adapterRound(server: BlastServer, corpus: Corpus, repeat: number)
   const context = { channel: (u: string) => contexts.get(u) };
   let commands = 0;
   let facts = 0;
-  let until: ReturnType<typeof reached> | undefined;
+  const tracker: { until?: ReturnType<typeof reached> } = {};
   const conn = new SwitchConnection({
     host: '127.0.0.1', port: server.port, password: 'ClueCon', heartbeatMisses: 0,
     onFact: (fact) => {
       commands += factToCallCommands(fact, context).length;
       facts++;
-      until?.kick();
+      tracker.until?.kick();
     },
   });
   conn.start();
@@ -99,10 +99,11 @@ async function adapterRound(server: BlastServer, corpus: Corpus, repeat: number)
   const target = corpus.frames.length * repeat;
   commands = 0;
   facts = 0;
-  until = reached(() => conn.stats.events - base, target);
+  const until = reached(() => conn.stats.events - base, target);
+  tracker.until = until;
   const round = await measured(target, async () => {
     await server.blast(corpus.frames, repeat);
-    await until!.done;
+    await until.done;
   });
   const ignored = Object.values(conn.stats.ignored).reduce((a, b) => a + b, 0);
   conn.stop();
