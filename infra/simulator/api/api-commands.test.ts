@@ -93,3 +93,19 @@ describe('API commands', () => {
     expect(headerOf(t.events.find((e) => e.name === 'CHANNEL_CREATE' && headerOf(e, 'Unique-ID') === winner)!, 'variable_dialed_user')).toBe('1021');
   });
 });
+
+describe('busyWhenInUse (test aid)', () => {
+  it('makes a second originate to a user with a live leg fail USER_BUSY; off by default', async () => {
+    const t = createTestSwitch();
+    const first = t.api('originate', 'user/1030 &park()');
+    await t.clock.advance(2500);
+    expect(await first).toMatch(/^\+OK /);
+    const again = t.api('originate', 'user/1030 &park()');
+    await t.clock.advance(2500);
+    expect(await again).toMatch(/^\+OK /);
+    t.sw.busyWhenInUse = true;
+    const third = t.api('originate', 'user/1030 &park()');
+    await t.clock.advance(2500);
+    expect(await third).toBe('-ERR USER_BUSY\n');
+  });
+});

@@ -25,7 +25,8 @@ export function createRealClock(): SimClock {
     nowMicros: () => Math.floor((performance.timeOrigin + performance.now()) * 1000),
     setTimer(ms, fn) {
       const id = ++seq;
-      handles.set(id, setTimeout(() => { handles.delete(id); fn(); }, Math.max(0, ms)));
+      // Unref'd: the simulator's timers never keep a process alive on their own (the TCP server does).
+      handles.set(id, setTimeout(() => { handles.delete(id); fn(); }, Math.max(0, ms)).unref());
       return { id };
     },
     clearTimer(t) {

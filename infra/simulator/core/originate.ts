@@ -82,7 +82,8 @@ function resolveEndpoint(sw: SimSwitch, endpoint: string): { user: string; behav
   if (user) {
     const id = user[1]!;
     if (!sw.endpoints.users.has(id)) return { cause: 'SUBSCRIBER_ABSENT' };
-    const behaviour = sw.endpoints.behaviourFor(id);
+    const inUse = sw.busyWhenInUse && [...sw.channels.values()].some((c) => !sw.isDown(c) && c.variables.get('dialed_user') === id);
+    const behaviour = inUse ? { kind: 'busy' as const } : sw.endpoints.behaviourFor(id);
     if (behaviour.kind === 'unregistered') return { cause: 'USER_NOT_REGISTERED' };
     return { user: id, behaviour, host: `${sw.userAddress(id)}:5060`, profile: 'internal' };
   }

@@ -90,6 +90,11 @@ export class SimSwitch {
   readonly startedMicros: number;
   readonly maxSessions: number;
   readonly sessionsPerSecond: number;
+  /**
+   * Not FreeSWITCH behaviour (it rings a user as often as asked): when true, a `user/` endpoint that already has a
+   * live leg answers USER_BUSY, which makes double-booking by the ACD visible in tests.
+   */
+  busyWhenInUse = false;
   sessionsSinceStartup = 0;
   peakSessions = 0;
   private readonly sinks = new Set<Sink>();

@@ -41,6 +41,8 @@ export interface SimulatorOptions {
   heartbeatSec?: number;
   limits?: Partial<ListenerLimits>;
   firstSequence?: number;
+  /** Test aid, not FreeSWITCH behaviour: ringing a user who already has a live leg gives USER_BUSY. */
+  busyWhenInUse?: boolean;
 }
 
 /** A running simulator. */
@@ -87,6 +89,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const endpoints = new EndpointDirectory(random.fork('endpoints'), { users: options.users, defaultRingMs: options.ringMs, defaultProfile: options.defaultEndpoint });
   for (const [user, config] of Object.entries(options.endpoints ?? {})) endpoints.configure(user, config);
   const core = new SimSwitch({ clock, random, identity, endpoints, dialplan: options.dialplan, mediaDuration: options.mediaDuration, firstSequence: options.firstSequence });
+  core.busyWhenInUse = options.busyWhenInUse ?? false;
   const faults = new WireFaults(random.fork('faults'));
   const limits: ListenerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const password = options.password ?? 'ClueCon';

@@ -54,6 +54,7 @@ export class TrafficGenerator {
   private startedAt = 0;
   private unsubscribe?: () => void;
   private running = false;
+  private readonly thinking = new Set<SimTimer>();
 
   constructor(sw: SimSwitch, scenario: TrafficScenario, random: SeededRandom) {
     this.sw = sw;
@@ -73,12 +74,18 @@ export class TrafficGenerator {
     this.scheduleArrival();
   }
 
-  /** Stops new arrivals; calls in progress go on. */
+  /** Stops new arrivals and the generated callers' own actions (calls in progress stay up). */
   stop(): void {
     this.running = false;
     if (this.arrival) this.clock.clearTimer(this.arrival);
     this.arrival = undefined;
     this.unsubscribe?.();
+    for (const state of this.calls.values()) {
+      if (state.patience) this.clock.clearTimer(state.patience);
+      if (state.talk) this.clock.clearTimer(state.talk);
+    }
+    for (const t of this.thinking) this.clock.clearTimer(t);
+    this.thinking.clear();
   }
 
   private scheduleArrival(): void {
@@ -177,8 +184,10 @@ export class TrafficGenerator {
     const answer = prompt.answers.find((a) => (r -= a.probability) < 0);
     if (!answer || answer.digits === '') return;
     const [lo, hi] = this.scenario.ivr.thinkTimeMs;
-    this.clock.setTimer(lo + this.random.next() * (hi - lo), () => {
+    const timer = this.clock.setTimer(lo + this.random.next() * (hi - lo), () => {
+      this.thinking.delete(timer);
       if (this.sw.sendDtmf(uuid, answer.digits, { interDigitMs: this.scenario.ivr.interDigitMs })) this.stats.dtmfAnswers++;
     });
+    this.thinking.add(timer);
   }
 }
