@@ -11,6 +11,7 @@ import { openEventStore } from '../../adapters/event-store/open-event-store.ts';
 import { contentHashOfCanonical } from '../../adapters/event-store/hash-chain.ts';
 import { validateEvents } from '../../adapters/event-store/validation.ts';
 import { createTestDatabase, services } from '../../infra/test-support/services.ts';
+import { sampleCpu } from './cpu.ts';
 import { round, runWriters } from './load-loop.ts';
 import { ownedStreams, sampleBatch, streamName } from './sample-events.ts';
 
@@ -160,10 +161,22 @@ try {
       );
     }
     const logSize = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM ll_events')).rows[0]!.n);
+    // Rate, and CPU per event on each side: whichever side is near its core's limit is the bottleneck.
     const timeIt = async (fn: () => Promise<number>) => {
+      const cpu0 = sampleCpu(db.name);
       const t0 = performance.now();
       const n = await fn();
-      return Math.round(n / ((performance.now() - t0) / 1000));
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu1 = sampleCpu(db.name);
+      const clientUs = cpu1.clientUs - cpu0.clientUs;
+      const serverUs = cpu1.serverUs !== undefined && cpu0.serverUs !== undefined ? cpu1.serverUs - cpu0.serverUs : NaN;
+      return {
+        eventsPerSecond: Math.round(n / seconds),
+        clientCpuUsPerEvent: round(clientUs / n, 2),
+        serverCpuUsPerEvent: round(serverUs / n, 2),
+        clientCoreShare: round(clientUs / 1e6 / seconds, 2),
+        serverCoreShare: round(serverUs / 1e6 / seconds, 2),
+      };
     };
     const keyset = (columns: string) => async () => {
       const client = await pool.connect();

@@ -110,6 +110,14 @@ const measurements: Measurements = {
   emmett: { append1: emmett1, append10: emmett10 },
   catchUp,
   ...(pglite === undefined ? {} : { pglite }),
+  rounds: {
+    raw1: rounds.raw1.map((t) => t.eventsPerSecond),
+    ours1: rounds.ours1.map((t) => t.eventsPerSecond),
+    emmett1: rounds.emmett1.map((t) => t.eventsPerSecond),
+    raw10: rounds.raw10.map((t) => t.eventsPerSecond),
+    ours10: rounds.ours10.map((t) => t.eventsPerSecond),
+    emmett10: rounds.emmett10.map((t) => t.eventsPerSecond),
+  },
 };
 const report = buildReport(machine, s, measurements, startedAt, (performance.now() - t0) / 1000, { start: loadAtStart, end: os.loadavg()[0]! });
 
