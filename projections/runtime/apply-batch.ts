@@ -9,6 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Position, RecordedEvent } from '../../adapters/event-store/port.ts';
 import type { ProjectionDefinition, Write } from '../projection.ts';
 import { comparePositions, positionColumns } from './position.ts';
+import { planWrites } from './write-plan.ts';
 import { writeSql } from './write-sql.ts';
 
 /** Which build a batch goes to. */
@@ -45,9 +46,10 @@ export async function applyBatch(db: Kysely<unknown>, def: ProjectionDefinition,
     fresh.push(e);
     last = e.position;
   }
-  // The handler is pure: run it before the transaction so the database is held only for the writes.
+  // The handler is pure: run it (and build the SQL) before the transaction, which then holds the database only for the writes.
   const writes: Write[] = [];
   for (const event of fresh) writes.push(...def.handle(event));
+  const statements = planWrites(def, writes).map((w) => writeSql(def, target.schema, w));
   const lastCreated = fresh.at(-1)?.created;
   const from = positionColumns(input.expected);
   const to = positionColumns(input.upTo);
@@ -67,7 +69,7 @@ export async function applyBatch(db: Kysely<unknown>, def: ProjectionDefinition,
           ${fence}
         RETURNING build`.execute(trx);
       if (moved.rows.length !== 1) throw new CheckpointConflict();
-      for (const write of writes) await writeSql(def, target.schema, write).execute(trx);
+      for (const statement of statements) await statement.execute(trx);
     });
   } catch (err) {
     if (err instanceof CheckpointConflict) return { outcome: 'conflict' };

@@ -44,7 +44,8 @@ export type RunnerEvent =
   | { readonly kind: 'switched'; readonly projection: string; readonly build: number; readonly version: number }
   | { readonly kind: 'error'; readonly projection: string; readonly where: string; readonly error: unknown };
 
-export type RunnerState = 'idle' | 'waiting_for_lease' | 'active' | 'stopped';
+/** `starting`: has not asked for the lease yet; `waiting_for_lease`: another runner holds it. */
+export type RunnerState = 'idle' | 'starting' | 'waiting_for_lease' | 'active' | 'stopped';
 
 /** See the module comment. */
 export class ProjectionRunner {
@@ -93,7 +94,7 @@ export class ProjectionRunner {
   /** Starts in the background: wait for the lease, then run. */
   start(): void {
     if (this.#loop) throw new Error(`runner ${this.owner} of ${this.definition.name} already started`);
-    this.#state = 'waiting_for_lease';
+    this.#state = 'starting';
     this.#loop = this.#main();
   }
 
@@ -119,8 +120,8 @@ export class ProjectionRunner {
         if (!active) {
           await migrateProjectionCatalog(this.#db);
           active = await acquireLease(this.#db, name, this.owner, this.#ttlMs);
+          this.#state = active ? 'active' : 'waiting_for_lease';
           if (active) {
-            this.#state = 'active';
             this.#onEvent({ kind: 'lease_acquired', projection: name, owner: this.owner });
           }
         } else if (!(await renewLease(this.#db, name, this.owner, this.#ttlMs))) {

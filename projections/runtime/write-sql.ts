@@ -7,30 +7,18 @@
 import { sql, type RawBuilder } from 'kysely';
 import { LedgerlineError } from '../../domain/errors/ledgerline-error.ts';
 import { columnType, type CellValue, type Cells, type Merge, type ProjectionDefinition, type TableSpec, type Write } from '../projection.ts';
+import type { PlannedWrite, UpsertGroup } from './write-plan.ts';
 
-/** The SQL statement that applies `write` inside schema `schema`. */
-export function writeSql(def: ProjectionDefinition, schema: string, write: Write): RawBuilder<unknown> {
+/** The SQL statement that applies one planned write (write-plan.ts) inside schema `schema`. */
+export function writeSql(def: ProjectionDefinition, schema: string, write: PlannedWrite): RawBuilder<unknown> {
   const spec = def.tables[write.table];
   if (!spec) throw badWrite(def, write, `unknown table "${write.table}"`);
   const target = sql`${sql.id(schema, write.table)} AS t`;
   switch (write.op) {
-    case 'upsert': {
-      const columns = checkedColumns(def, spec, write, write.row);
-      for (const k of spec.primaryKey) if (!(k in write.row)) throw badWrite(def, write, `upsert lacks key column "${k}"`);
-      const merges = write.merge ?? {};
-      for (const [c, m] of Object.entries(merges)) {
-        if (!(c in write.row)) throw badWrite(def, write, `merge names "${c}", which the row does not set`);
-        if (spec.primaryKey.includes(c)) throw badWrite(def, write, `merge names key column "${c}"`);
-        if (m === 'add' && typeof write.row[c] !== 'number' && typeof write.row[c] !== 'bigint') throw badWrite(def, write, `"add" needs a number in "${c}"`);
-      }
-      const values = columns.map((c) => param(spec, c, write.row[c]!));
-      const updates = columns
-        .filter((c) => !spec.primaryKey.includes(c) && (merges[c] ?? 'replace') !== 'keep')
-        .map((c) => sql`${sql.id(c)} = ${mergeExpr(c, merges[c] ?? 'replace', sql`EXCLUDED.${sql.id(c)}`)}`);
-      const conflict = sql.join(spec.primaryKey.map((k) => sql.id(k)));
-      const action = updates.length === 0 ? sql`DO NOTHING` : sql`DO UPDATE SET ${sql.join(updates)}`;
-      return sql`INSERT INTO ${target} (${sql.join(columns.map((c) => sql.id(c)))}) VALUES (${sql.join(values)}) ON CONFLICT (${conflict}) ${action}`;
-    }
+    case 'upsert':
+      return upsertSql(def, spec, target, { op: 'upsert_many', table: write.table, columns: Object.keys(write.row), merge: write.merge ?? {}, rows: [write.row] });
+    case 'upsert_many':
+      return upsertSql(def, spec, target, write);
     case 'update': {
       checkedColumns(def, spec, write, write.key);
       for (const k of spec.primaryKey) if (!(k in write.key)) throw badWrite(def, write, `update lacks key column "${k}"`);
@@ -49,6 +37,28 @@ export function writeSql(def: ProjectionDefinition, schema: string, write: Write
     default:
       throw badWrite(def, write as Write, `unknown op "${(write as { op?: unknown }).op}"`);
   }
+}
+
+function upsertSql(def: ProjectionDefinition, spec: TableSpec, target: RawBuilder<unknown>, group: UpsertGroup): RawBuilder<unknown> {
+  const columns = group.columns;
+  const write = { op: 'upsert', table: group.table } as const;
+  for (const c of columns) if (!(c in spec.columns)) throw badWrite(def, write, `unknown column "${group.table}.${c}"`);
+  for (const k of spec.primaryKey) if (!columns.includes(k)) throw badWrite(def, write, `upsert lacks key column "${k}"`);
+  for (const [c, m] of Object.entries(group.merge)) {
+    if (!columns.includes(c)) throw badWrite(def, write, `merge names "${c}", which the row does not set`);
+    if (spec.primaryKey.includes(c)) throw badWrite(def, write, `merge names key column "${c}"`);
+    if (m === 'add' && group.rows.some((r) => typeof r[c] !== 'number' && typeof r[c] !== 'bigint')) throw badWrite(def, write, `"add" needs a number in "${c}"`);
+  }
+  const rows = group.rows.map((row) => {
+    for (const c of Object.keys(row)) if (!columns.includes(c)) throw badWrite(def, write, `rows of one statement set different columns`);
+    return sql`(${sql.join(columns.map((c) => (c in row ? param(spec, c, row[c]!) : sql`DEFAULT`)))})`;
+  });
+  const updates = columns
+    .filter((c) => !spec.primaryKey.includes(c) && (group.merge[c] ?? 'replace') !== 'keep')
+    .map((c) => sql`${sql.id(c)} = ${mergeExpr(c, group.merge[c] ?? 'replace', sql`EXCLUDED.${sql.id(c)}`)}`);
+  const conflict = sql.join(spec.primaryKey.map((k) => sql.id(k)));
+  const action = updates.length === 0 ? sql`DO NOTHING` : sql`DO UPDATE SET ${sql.join(updates)}`;
+  return sql`INSERT INTO ${target} (${sql.join(columns.map((c) => sql.id(c)))}) VALUES ${sql.join(rows)} ON CONFLICT (${conflict}) ${action}`;
 }
 
 function mergeExpr(column: string, merge: Merge, incoming: RawBuilder<unknown>): RawBuilder<unknown> {
@@ -89,13 +99,13 @@ function toDriverValue(value: CellValue, type: string): string | number | boolea
   return value;
 }
 
-function checkedColumns(def: ProjectionDefinition, spec: TableSpec, write: Write, cells: Cells): string[] {
+function checkedColumns(def: ProjectionDefinition, spec: TableSpec, write: Pick<Write, 'op' | 'table'>, cells: Cells): string[] {
   const columns = Object.keys(cells);
   for (const c of columns) if (!(c in spec.columns)) throw badWrite(def, write, `unknown column "${write.table}.${c}"`);
   return columns;
 }
 
-function badWrite(def: ProjectionDefinition, write: Write, problem: string): LedgerlineError {
+function badWrite(def: ProjectionDefinition, write: Pick<PlannedWrite, 'op' | 'table'>, problem: string): LedgerlineError {
   return new LedgerlineError('VALIDATION_FAILED', `Projection "${def.name}" v${def.version} produced a bad ${write.op}: ${problem}`, {
     projection: def.name,
     version: def.version,
