@@ -44,7 +44,7 @@ const bridge: AppHandler = (sw, ch, data, done, app) => {
     setVariable(ch, 'originate_disposition', 'SUCCESS');
     setVariable(ch, 'DIALSTATUS', 'SUCCESS');
     if (!ch.answered) sw.markAnswered(ch);
-    sw.linkBridge(ch, o.ch, finish);
+    sw.linkBridge(ch, o.ch, finish, { originated: true });
   });
   app.interrupt = () => {
     ringing.cancel('ORIGINATOR_CANCEL');

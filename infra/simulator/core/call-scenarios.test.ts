@@ -400,3 +400,21 @@ describe('read app', () => {
     expect(t.trace(A, { states: false }).slice(-2)).toEqual(['EXECUTE(park)', 'PARK']);
   });
 });
+
+describe('other-leg profiles', () => {
+  it('A’s Other-Leg copy of an originated B has Bridged-Time 0, B’s answer time, and Logical-Direction inbound (as in the dumps)', async () => {
+    const t = createTestSwitch();
+    t.sw.inboundCall({ uuid: A, apps: [{ app: 'answer' }, { app: 'bridge', data: `{origination_uuid=${B}}user/1001` }] });
+    await t.clock.advance(2500);
+    const bridge = eventOf(t.events, A, 'CHANNEL_BRIDGE');
+    expect(headerOf(bridge, 'Other-Leg-Channel-Bridged-Time')).toBe('0');
+    expect(headerOf(bridge, 'Other-Leg-Channel-Answered-Time')).toBe(headerOf(eventOf(t.events, B, 'CHANNEL_ANSWER'), 'Caller-Channel-Answered-Time'));
+    expect(headerOf(bridge, 'Other-Leg-Direction')).toBe('outbound');
+    expect(headerOf(bridge, 'Other-Leg-Logical-Direction')).toBe('inbound');
+    expect(headerOf(bridge, 'Caller-Channel-Bridged-Time')).not.toBe('0');
+    t.sw.sendDtmf(B, '7');
+    const dtmf = eventOf(t.events, B, 'DTMF');
+    expect(headerOf(dtmf, 'Other-Type')).toBe('originator');
+    expect(headerOf(dtmf, 'Other-Leg-Channel-Created-Time')).toBe('0');
+  });
+});

@@ -218,6 +218,7 @@ function connectDestination(sw: SimSwitch, req: OriginateRequest, ch: SimChannel
     sw.runApps(ch, [{ app: dest.app, data: dest.args }]);
     return;
   }
+  ch.hitDialplan = true;
   ch.profile.destinationNumber = dest.exten;
   ch.profile.context = dest.context;
   ch.profile.dialplan = dest.dialplan;

@@ -492,21 +492,26 @@ export class SimSwitch {
   }
 
   /** Joins two answered legs: bridge variables and times, other-leg profiles, CHANNEL_BRIDGE on A, B in CS_EXCHANGE_MEDIA. */
-  linkBridge(a: SimChannel, b: SimChannel, onEnd?: () => void): void {
-    const now = this.now();
-    a.profile.times.bridged = now;
-    b.profile.times.bridged = now;
+  linkBridge(a: SimChannel, b: SimChannel, onEnd?: () => void, options: { originated?: boolean } = {}): void {
+    // The other-leg profiles are copies taken before the bridge: the dumps show Other-Leg-Channel-Bridged-Time 0, and
+    // an originated B leg's copy still says Logical-Direction inbound (both §2.8a and §2.8d).
+    const originatee = snapshotProfile(b.profile, false);
+    if (options.originated) originatee.logicalDirection = 'inbound';
     if (b.profile.calleeIdNumber) {
       a.profile.calleeIdName = b.profile.calleeIdName;
       a.profile.calleeIdNumber = b.profile.calleeIdNumber;
     }
+    const originator = snapshotProfile(a.profile, true);
+    const now = this.now();
+    a.profile.times.bridged = now;
+    b.profile.times.bridged = now;
     a.peer = b.uuid;
     b.peer = a.uuid;
     a.bridgeRole = 'A';
     b.bridgeRole = 'B';
     a.bridgeEnd = onEnd;
-    a.other = { type: 'originatee', profile: snapshotProfile(b.profile, false) };
-    b.other = { type: 'originator', profile: snapshotProfile(a.profile, true) };
+    a.other = { type: 'originatee', profile: originatee };
+    b.other = { type: 'originator', profile: originator };
     for (const [x, y] of [[a, b], [b, a]] as const) {
       setVariable(x, 'last_bridge_to', y.uuid);
       setVariable(x, 'bridge_channel', y.name);
@@ -599,6 +604,7 @@ export class SimSwitch {
       transferSource: source,
       profileIndex: String(Number(old.profileIndex ?? '1') + 1),
     };
+    ch.hitDialplan = true;
     const history = ch.variables.get('transfer_history');
     setVariable(ch, 'transfer_history', history ? `${history.startsWith('ARRAY::') ? history : `ARRAY::${history}`}|:${source}` : source);
     setVariable(ch, 'transfer_source', source);
