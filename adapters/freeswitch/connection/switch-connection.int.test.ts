@@ -154,6 +154,37 @@ describe('SwitchConnection against the simulator', () => {
     expect(logger.entries.some((e) => e.msg.includes('no HEARTBEAT'))).toBe(true);
   });
 
+  it('a stalled socket (events stop, TCP stays open) trips the watchdog; the reconnect reconciles the call that ended meanwhile', async () => {
+    const s = await sim({ heartbeatSec: 0.05 });
+    const engine = new MiniEngine();
+    const reports: ReconcileReport[] = [];
+    const c = connection(s, { heartbeatIntervalMs: 50, heartbeatMisses: 4, onFact: engine.onFact, openCalls: { openChannels: engine.openChannels }, onReconcile: (r) => {
+      reports.push(r);
+      engine.onReconcile(r);
+    } });
+    c.start();
+    await c.ready();
+    const a = s.originateInbound();
+    await until(() => engine.channels.has(a), 'the call received');
+    s.stallConnections(60_000);
+    s.hangup(a);
+    await until(() => c.stats.watchdogTrips >= 1 && reports.length >= 2, 'the watchdog and the reconcile after it');
+    expect(reports[1]!.ended).toEqual([a]);
+    expect(engine.calls.get(engine.channels.get(a)!.callId)?.status).toBe('ended');
+  });
+
+  it('an engine whose OpenCallsSource throws does not cut the switch off', async () => {
+    const s = await sim();
+    const logger = collectingLogger();
+    const c = connection(s, { logger, openCalls: { openChannels: () => {
+      throw new Error('engine not ready');
+    } } });
+    c.start();
+    await c.ready();
+    expect(logger.entries.some((e) => e.msg.includes('reconcile failed on the engine side'))).toBe(true);
+    expect(await c.api('uuid_exists 00000000-0000-4000-8000-000000000000')).toBe('false');
+  });
+
   it('keeps the connection while heartbeats arrive', async () => {
     const s = await sim({ heartbeatSec: 0.02 });
     const c = connection(s, { heartbeatIntervalMs: 200, heartbeatMisses: 3 });

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { EventEmitter } from 'node:events';
 import esl, { type ModeslEvent } from 'modesl';
 import { describe, expect, it } from 'vitest';
 import { type EslEvent, eslEventFrom, parsePlainEvent } from '../esl/esl-event.ts';
+import { factToCallCommands } from './fact-to-call-commands.ts';
 import { toSwitchFact } from './to-switch-fact.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
@@ -130,5 +132,28 @@ describe('toSwitchFact tolerance', () => {
   it('parsePlainEvent decodes invalid percent-encoding (a Latin-1 caller name) instead of throwing', () => {
     const e = parsePlainEvent('Event-Name: CHANNEL_CREATE\nUnique-ID: u\nCaller-Caller-ID-Name: M%FCller%20100%\n\n');
     expect(toSwitchFact(e, source)).toMatchObject({ channel: { callerIdName: 'Müller 100%' } });
+  });
+});
+
+describe('toSwitchFact on arbitrary input', () => {
+  it('property: any header bag (known event names, random values) gives a fact, never a throw; stage 2 never throws either', async () => {
+    const names = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_PARK', 'CHANNEL_BRIDGE', 'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'DTMF', 'RECORD_STOP', 'PLAYBACK_STOP', 'CHANNEL_EXECUTE_COMPLETE', 'BACKGROUND_JOB', 'HEARTBEAT', 'CUSTOM', 'X'];
+    const headerNames = ['Unique-ID', 'Core-UUID', 'Event-Sequence', 'Event-Date-Timestamp', 'Call-Direction', 'Caller-Caller-ID-Name', 'Caller-Caller-ID-Number', 'Caller-Destination-Number', 'Hangup-Cause', 'Job-UUID', 'Event-Subclass', 'CC-Action', 'Application', 'Application-Data', 'variable_ledgerline_role', 'variable_billsec', 'DTMF-Digit'];
+    fc.assert(fc.property(
+      fc.constantFrom(...names),
+      fc.array(fc.tuple(fc.constantFrom(...headerNames), fc.oneof(fc.string(), fc.constant('_undef_'), fc.constant(''), fc.array(fc.string(), { maxLength: 3 }))), { maxLength: 20 }),
+      fc.string({ maxLength: 50 }),
+      (name, headers, body) => {
+        const fact = toSwitchFact(eslEventFrom([['Event-Name', name], ...headers], body), source);
+        expect(typeof fact.kind).toBe('string');
+        factToCallCommands(fact, { channel: () => undefined });
+      },
+    ));
+  });
+
+  it('property: parsePlainEvent never throws on arbitrary text', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (text) => {
+      parsePlainEvent(text);
+    }));
   });
 });
