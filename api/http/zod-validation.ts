@@ -29,7 +29,7 @@ export function parseInput<T>(schema: z.ZodType<T>, data: unknown, part: string)
   const r = schema.safeParse(data);
   if (!r.success) {
     throw validationError(
-      r.error.issues.flatMap((i) =>
+      r.error.issues.flatMap((i): InputIssue[] =>
         // A strict object reports all its unknown keys in one issue at the object: name each key's own path.
         i.code === 'unrecognized_keys'
           ? i.keys.map((k) => ({ path: joinPath(part, [...i.path, k]), code: i.code, message: `unknown field "${k}"` }))
