@@ -104,6 +104,15 @@ describe('factToCallCommands: hangups', () => {
   });
 });
 
+describe('factToCallCommands: agent-originated outbound calls', () => {
+  it('the customer answering connects the call without an offer; a hangup is the remote party’s', () => {
+    const c = (status: 'arrived' | 'connected') => ctx({ [A]: { callId: 'c9', role: 'caller', status, outbound: true } });
+    expect(factToCallCommands(fact('CHANNEL_ANSWER', A, [], 'outbound'), c('arrived'))).toMatchObject([{ type: 'ConnectCall', offerId: null }]);
+    expect(factToCallCommands(fact('CHANNEL_HANGUP', A, [['Hangup-Cause', 'NO_ANSWER']], 'outbound'), c('arrived'))).toMatchObject([{ type: 'EndCall', hungUpBy: 'remote', cause: 'NO_ANSWER' }]);
+    expect(factToCallCommands(fact('CHANNEL_HANGUP', A, [], 'outbound'), c('connected'))).toMatchObject([{ type: 'EndCall', hungUpBy: 'remote' }]);
+  });
+});
+
 describe('factToCallCommands: hold, IVR, recording', () => {
   it('CHANNEL_HOLD on the agent leg of a connected call → HoldCall, UNHOLD → ResumeCall, each once per event', () => {
     const c = (held: boolean) => ctx({ [B]: { callId: 'c1', role: 'agent', status: 'connected', offerId: 'o1', held } });

@@ -18,6 +18,8 @@ export interface ChannelContext {
   readonly status: CallStatus;
   /** Agent legs: the offer the leg was originated for. */
   readonly offerId?: string | null;
+  /** Caller legs: the customer leg of an agent-originated outbound call (answer connects it; a hangup is the remote's). */
+  readonly outbound?: boolean;
   /** The call is on hold now. */
   readonly held?: boolean;
   /** Set when the engine itself asked the switch to end the call (uuid_kill): the hangup is attributed to it. */
@@ -120,6 +122,10 @@ function draftCommands(fact: SwitchFact, context: TranslationContext): Draft[] {
           channelUuid: ch.uuid,
         })];
       }
+      if (fact.kind === 'channel_answered' && own.role === 'caller' && own.outbound && own.status === 'arrived') {
+        // The customer answered an agent's outbound dial.
+        return [make(perChannel('answered'), own.callId, 'ConnectCall', { offerId: null })];
+      }
       if (fact.kind === 'channel_answered' && own.role === 'agent' && own.offerId && OFFER_OPEN.has(own.status) && own.status !== 'agent_answered') {
         return [make(perChannel('answered'), own.callId, 'RecordAgentLegAnswered', { offerId: own.offerId })];
       }
@@ -185,6 +191,7 @@ function hangupCommands(own: ChannelContext, cause: string, make: (type: string,
     case 'caller':
       if (!LIVE.has(own.status)) return [];
       if (own.endRequestedBy) return [make('EndCall', { cause, hungUpBy: own.endRequestedBy })];
+      if (own.outbound) return [make('EndCall', { cause, hungUpBy: 'remote' })];
       if (WAITING.has(own.status)) return [make('AbandonCall', { cause })];
       return [make('EndCall', { cause, hungUpBy: 'caller' })];
     case 'agent':
