@@ -200,6 +200,35 @@ try {
       }
     };
     const cols = 'e.stream_id, e.revision::text AS revision, e.event_id::text AS event_id, e.event_type, e.created, e.prev_hash, e.hash';
+    // The same page query with the adapter's per-row work (JSON.parse of text payloads, bigint positions), once in
+    // sequence (query, then process) and once with the next page requested before the current one is processed.
+    const pageSql = (after: boolean) => `SELECT e.tx_id::text AS tx, e.global_seq::text AS seq, ${cols}, e.data::text AS data, e.metadata::text AS metadata
+      FROM ll_events e WHERE e.tx_id < pg_snapshot_xmin(pg_current_snapshot()) ${after ? 'AND (e.tx_id, e.global_seq) > ($1::xid8, $2::bigint)' : ''}
+      ORDER BY e.tx_id, e.global_seq LIMIT 2000`;
+    type PageRow = { tx: string; seq: string; revision: string; data: string; metadata: string };
+    const fetchPage = (cursor: [string, string] | undefined) => pool.query<PageRow>(pageSql(cursor !== undefined), cursor ?? []);
+    let sink = 0n;
+    const work = (rows: PageRow[]) => {
+      for (const row of rows) {
+        JSON.parse(row.data);
+        JSON.parse(row.metadata);
+        sink += BigInt(row.tx) + BigInt(row.seq) + BigInt(row.revision);
+      }
+    };
+    const pages = (prefetch: boolean) => async () => {
+      let n = 0;
+      let pending: ReturnType<typeof fetchPage> | undefined = fetchPage(undefined);
+      while (pending) {
+        const r: pg.QueryResult<PageRow> = await pending;
+        const last = r.rows[r.rows.length - 1];
+        const next: [string, string] | undefined = r.rows.length === 2000 && last ? ([last.tx, last.seq] as [string, string]) : undefined;
+        pending = prefetch && next ? fetchPage(next) : undefined;
+        work(r.rows);
+        n += r.rows.length;
+        if (!prefetch && next) pending = fetchPage(next);
+      }
+      return n;
+    };
     log('catchUpEventsPerSecond', {
       events: logSize,
       storeReadAll: await timeIt(async () => {
@@ -210,6 +239,8 @@ try {
       pgKeysetJsonbParsed: await timeIt(keyset(`${cols}, e.data, e.metadata`)),
       pgKeysetJsonAsText: await timeIt(keyset(`${cols}, e.data::text AS data, e.metadata::text AS metadata`)),
       pgKeysetNoPayload: await timeIt(keyset(cols)),
+      pagesSequentialWithRowWork: await timeIt(pages(false)),
+      pagesPrefetchedWithRowWork: await timeIt(pages(true)),
       storeReadAllAgain: await timeIt(async () => {
         let n = 0;
         for await (const _e of store.readAll()) n++;
@@ -219,7 +250,7 @@ try {
     const sizes = await pool.query<{ table_mb: string; indexes_mb: string; shared_buffers: string }>(
       `SELECT pg_table_size('ll_events') / 1048576 AS table_mb, pg_indexes_size('ll_events') / 1048576 AS indexes_mb, current_setting('shared_buffers') AS shared_buffers`,
     );
-    log('catchUpStorage', sizes.rows[0]);
+    log('catchUpStorage', { ...sizes.rows[0], checksum: String(sink % 10n) });
     }
   } finally {
     await pool.end();
