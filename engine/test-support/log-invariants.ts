@@ -1,0 +1,64 @@
+// TEST SUPPORT: routing invariants checked from the event log alone, walked in global order with the agent streams
+// folded by the agent decider's own evolve:
+// - a call is offered (CallOfferedToAgent) only to an agent whose stream holds that very offer at that point;
+// - a call is connected only to an agent whose stream holds that offer and is talking;
+// - no call has two open offers; no agent is connected to two calls at once (from the call streams).
+import type { EventStore } from '../../adapters/event-store/port.ts';
+import { evolveAgent, initialAgentState, type AgentDeciderState } from '../../domain/agent/agent-state.ts';
+import type { AgentEvent } from '../../domain/agent/agent-events.ts';
+import type { CallEvent } from '../../domain/call/call-events.ts';
+import { toDomainEvent } from '../command-handling/handle-command.ts';
+
+/** The violations found (empty: the log honours every invariant), and counts to show the check saw something. */
+export async function checkRoutingInvariants(store: EventStore): Promise<{ violations: string[]; offers: number; connects: number }> {
+  const agents = new Map<string, AgentDeciderState>();
+  const openOffer = new Map<string, string>(); // callId → offerId
+  const connectedTo = new Map<string, string>(); // agentId → callId
+  const violations: string[] = [];
+  let offers = 0;
+  let connects = 0;
+  for await (const r of store.readAll()) {
+    const category = r.streamId.slice(0, r.streamId.indexOf('-'));
+    if (category === 'agent') {
+      const e = toDomainEvent(r) as AgentEvent;
+      agents.set(e.data.agentId, evolveAgent(agents.get(e.data.agentId) ?? initialAgentState, e));
+      continue;
+    }
+    if (category !== 'call') continue;
+    const e = toDomainEvent(r) as CallEvent;
+    switch (e.type) {
+      case 'CallOfferedToAgent': {
+        offers++;
+        const a = agents.get(e.data.agentId);
+        if (a?.call?.offerId !== e.data.offerId || (a.state !== 'offered' && a.state !== 'ringing')) {
+          violations.push(`call ${e.data.callId} offered to ${e.data.agentId} (offer ${e.data.offerId}) whose stream holds ${a?.call?.offerId ?? 'nothing'} (${a?.state})`);
+        }
+        if (openOffer.has(e.data.callId)) violations.push(`call ${e.data.callId} offered twice at once`);
+        openOffer.set(e.data.callId, e.data.offerId);
+        break;
+      }
+      case 'AgentLegFailed':
+      case 'CallOfferCancelled':
+        openOffer.delete(e.data.callId);
+        break;
+      case 'CallConnected': {
+        connects++;
+        openOffer.delete(e.data.callId);
+        const a = agents.get(e.data.agentId);
+        if (a?.call?.offerId !== e.data.offerId || a.state !== 'talking') {
+          violations.push(`call ${e.data.callId} connected to ${e.data.agentId} whose stream holds ${a?.call?.offerId ?? 'nothing'} (${a?.state})`);
+        }
+        const other = connectedTo.get(e.data.agentId);
+        if (other !== undefined && other !== e.data.callId) violations.push(`agent ${e.data.agentId} connected to ${other} and ${e.data.callId} at once`);
+        connectedTo.set(e.data.agentId, e.data.callId);
+        break;
+      }
+      case 'CallEnded':
+      case 'CallTransferred':
+        openOffer.delete(e.data.callId);
+        for (const [agentId, callId] of connectedTo) if (callId === e.data.callId) connectedTo.delete(agentId);
+        break;
+    }
+  }
+  return { violations, offers, connects };
+}
