@@ -20,6 +20,8 @@ export const SIM_USAGE = `Usage: ./ledgerline sim [options]
   --scenario <file>     traffic scenario (JSON, see infra/simulator/traffic/traffic-scenario.ts)
   --rate <cps>          inbound calls per second (Poisson), overrides the scenario's rate
   --duration <s>        stop generating traffic after this many simulated seconds
+  --split-frames <n>    fault: write every frame in n-byte pieces
+  --reorder <p>         fault: with probability p, send an event after the next one
   --help                this text`;
 
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
@@ -39,6 +41,8 @@ const FlagsSchema = z.object({
   scenario: z.string().optional(),
   rate: z.coerce.number().min(0).optional(),
   duration: z.coerce.number().positive().optional(),
+  'split-frames': z.coerce.number().int().min(0).default(0),
+  reorder: z.coerce.number().min(0).max(1).default(0),
   help: z.boolean().default(false),
 });
 
@@ -57,6 +61,7 @@ export function parseSimFlags(args: string[]): SimFlags {
         speed: { type: 'string' }, 'ring-ms': { type: 'string' }, busy: { type: 'string' }, reject: { type: 'string' },
         'no-answer': { type: 'string' }, unregistered: { type: 'string' }, heartbeat: { type: 'string' },
         scenario: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, help: { type: 'boolean' },
+        'split-frames': { type: 'string' }, reorder: { type: 'string' },
       },
     });
     values = parsed.values;

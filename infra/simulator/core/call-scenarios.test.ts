@@ -418,3 +418,12 @@ describe('other-leg profiles', () => {
     expect(headerOf(dtmf, 'Other-Leg-Channel-Created-Time')).toBe('0');
   });
 });
+
+describe('verbose_events', () => {
+  it('a channel with verbose_events=true carries variables on every event, DTMF included', () => {
+    const t = createTestSwitch();
+    t.sw.inboundCall({ uuid: A, variables: { verbose_events: 'true' } });
+    t.sw.sendDtmf(A, '3');
+    expect(eventOf(t.events, A, 'DTMF').headers.some(([n]) => n === 'variable_verbose_events')).toBe(true);
+  });
+});

@@ -27,7 +27,7 @@ export class EventFactory {
   private sequence: number;
   private readonly identity: SwitchIdentity;
   private readonly clock: SimClock;
-  /** Global verbose_events: every channel event carries variables. */
+  /** Global verbose_events (a channel's own `verbose_events=true` does the same for it): every channel event carries variables. */
   verboseEvents = false;
 
   constructor(identity: SwitchIdentity, clock: SimClock, firstSequence = 1) {
@@ -72,7 +72,8 @@ export class EventFactory {
 
   /** A channel event: common block, `before`, channel data (+ variables per the event rule), `after`. */
   channel(ch: Channel, name: string, spec: EventSpec = {}): FsEvent {
-    const withVars = spec.withVariables ?? (this.verboseEvents || EVENTS_WITH_VARIABLES.has(name));
+    const verbose = this.verboseEvents || ch.variables.get('verbose_events') === 'true';
+    const withVars = spec.withVariables ?? (verbose || EVENTS_WITH_VARIABLES.has(name));
     const headers = [
       ...this.common(name, spec.subclass, spec.origin),
       ...(spec.before ?? []),
