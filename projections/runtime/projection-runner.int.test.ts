@@ -188,3 +188,60 @@ describe('Two runners on one PostgreSQL database', () => {
     }
   });
 });
+
+describe('ProjectionRunner when a handler fails, and with a filter (PGlite)', () => {
+  let env: TestEnvironment;
+  beforeAll(async () => {
+    env = await pgliteEnvironment();
+    await appendSampleEvents(env.store, 45);
+  });
+  afterAll(async () => env?.dispose());
+
+  it('Given a handler that throws on one event, Then the batch rolls back, status says failing with the error, and once it stops throwing the runner resumes to the one-pass result', async () => {
+    let broken = true;
+    const poison = (await allEvents(env.store))[20]!.id;
+    const def = defineProjection({
+      ...streamStats,
+      name: 'poisoned',
+      handle: (e) => {
+        if (broken && e.id === poison) throw new Error('cannot handle the poison event');
+        return streamStats.handle(e);
+      },
+    });
+    const r = runner(env, def, { batchSize: 8 });
+    r.start();
+    try {
+      await waitFor(async () => (await projectionStatus(env, [def]))[0]!.state === 'failing', 'the failure to show');
+      const [failing] = await projectionStatus(env, [def]);
+      expect(failing!.lastError).toContain('cannot handle the poison event');
+      // Whatever committed stops before the poison event, and the rows agree with the checkpoint.
+      const handled = failing!.live!.eventsHandled;
+      expect(handled).toBeLessThanOrEqual(20);
+      expect(failing!.position).toEqual(handled === 0 ? undefined : (await allEvents(env.store))[handled - 1]!.position);
+      const { rows } = await sql<{ n: string }>`SELECT COALESCE(sum(events), 0)::text AS n FROM poisoned.by_type`.execute(env.db);
+      expect(Number(rows[0]!.n)).toBe(handled);
+
+      broken = false;
+      await waitFor(() => liveCaughtUp(env, def), 'the runner to resume');
+      const [healed] = await projectionStatus(env, [def]);
+      expect(healed).toMatchObject({ state: 'running', lastError: undefined, lagEvents: 0 });
+      expect(await liveChecksum(env, def)).toBe(await referenceChecksum(env, streamStats, 'poisoned_ref'));
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('Given a filter on call streams, Then only call events reach the handler and the checkpoint still reaches the head', async () => {
+    const def = defineProjection({ ...streamStats, name: 'calls_only', filter: { streamNamePrefixes: ['call-'] } });
+    const r = runner(env, def);
+    r.start();
+    try {
+      await waitFor(() => liveCaughtUp(env, def), 'the filtered projection to reach the head');
+      const { rows } = await sql<{ category: string; events: string }>`SELECT category, events::text AS events FROM calls_only.by_category`.execute(env.db);
+      const calls = (await allEvents(env.store)).filter((e) => e.streamId.startsWith('call-')).length;
+      expect(rows).toEqual([{ category: 'call', events: String(calls) }]);
+    } finally {
+      await r.stop();
+    }
+  });
+});
