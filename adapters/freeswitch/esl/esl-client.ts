@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import esl, { type ModeslConnection, type ModeslEvent } from 'modesl';
 import { LedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
-import { type EslEvent, eslEventFrom, header } from './esl-event.ts';
+import { type EslEvent, header, headerValueToString } from './esl-event.ts';
 import { type EslLogger, silentLogger } from './esl-logger.ts';
 
 export interface EslClientOptions {
@@ -263,7 +263,9 @@ export class EslClient {
       this.malformed('event without Event-Name');
       return;
     }
-    const out = eslEventFrom(event.headers.map((h) => [h.name, h.value] as const), event.getBody() ?? '');
+    const values = new Map<string, string>();
+    for (const h of event.headers) values.set(h.name, typeof h.value === 'string' ? h.value : headerValueToString(h.value));
+    const out: EslEvent = { headers: values, body: event.getBody() ?? '' };
     if (eventName === 'BACKGROUND_JOB') {
       const job = this.jobs.get(header(out, 'Job-UUID') ?? '');
       if (job) job.resolve(out.body);

@@ -7,7 +7,7 @@ import type { CallCommand } from '../../../domain/call/call-commands.ts';
 import { callCommandSchema } from '../../../domain/call/call-commands.ts';
 import type { CallStatus } from '../../../domain/call/call-state.ts';
 import type { HangupSide } from '../../../domain/call/call-schemas.ts';
-import { uuidV5 } from '../../../domain/ids/deterministic-id.ts';
+import { fastUuidV5 as uuidV5 } from './fast-uuid-v5.ts';
 import type { SwitchFact } from './switch-facts.ts';
 
 /** What the engine knows about one channel it tracks. */
