@@ -29,7 +29,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     });
     if (isLedgerlineError(err)) {
       if (err.status >= 500) request.log.error({ err }, 'request failed');
-      return reply.status(err.status).send(body(err.code, err.message, { ...err.details }));
+      return reply.status(err.status).send(body(err.code, err.message, Object.keys(err.details).length > 0 ? { ...err.details } : undefined));
     }
     const fe = err as FastifyError;
     const known = fe.code ? FASTIFY_CLIENT_ERRORS[fe.code] : undefined;
