@@ -5,7 +5,8 @@ import { type Channel, type CallerProfile, type RunningApp, noTimes, setVariable
 import { type CallState, type ChannelState, callStateNumber, stateNumber } from '../channels/channel-states.ts';
 import { q850Of } from '../channels/hangup-causes.ts';
 import type { FsEvent, FsHeader } from '../events/fs-event.ts';
-import { localStamp, uptimeText as uptime } from '../events/fs-dates.ts';
+import { uptimeText as uptime } from '../events/fs-dates.ts';
+import { setCdrVariables } from '../channels/cdr-variables.ts';
 import { type AppHandler, appHandlers } from './apps.ts';
 import { type DialplanApp, parseInlineApps } from './inline-dialplan.ts';
 import type { SeededRandom } from '../random/seeded-random.ts';
@@ -751,76 +752,9 @@ export class SimSwitch {
     this.channels.delete(ch.uuid);
   }
 
-  /** switch_channel_set_timestamps: the CDR variables, in FreeSWITCH's order (reference §2.8a). */
+  /** switch_channel_set_timestamps, at CS_HANGUP. */
   private setTimestamps(ch: SimChannel): void {
-    const t = ch.profile.times;
-    const off = this.identity.utcOffsetMinutes;
-    const v = (k: string, val: string | number): void => setVariable(ch, k, String(val));
-    const sec = (us: number): number => Math.floor(us / 1_000_000);
-    const ms = (us: number): number => Math.floor(us / 1000);
-    const created = t.created;
-    const hungup = t.hungup || this.now();
-    v('digits_dialed', 'none');
-    v('start_stamp', localStamp(created, off));
-    v('profile_start_stamp', localStamp(t.profileCreated, off));
-    if (t.answered) v('answer_stamp', localStamp(t.answered, off));
-    if (t.bridged) v('bridge_stamp', localStamp(t.bridged, off));
-    if (t.lastHold) v('hold_stamp', localStamp(t.lastHold, off));
-    if (t.progress) v('progress_stamp', localStamp(t.progress, off));
-    if (t.progressMedia) v('progress_media_stamp', localStamp(t.progressMedia, off));
-    v('end_stamp', localStamp(hungup, off));
-    v('start_epoch', sec(created));
-    v('start_uepoch', created);
-    v('profile_start_epoch', sec(t.profileCreated));
-    v('profile_start_uepoch', t.profileCreated);
-    v('answer_epoch', sec(t.answered));
-    v('answer_uepoch', t.answered);
-    v('bridge_epoch', sec(t.bridged));
-    v('bridge_uepoch', t.bridged);
-    v('last_hold_epoch', sec(t.lastHold));
-    v('last_hold_uepoch', t.lastHold);
-    v('hold_accum_seconds', sec(t.holdAccum));
-    v('hold_accum_usec', t.holdAccum);
-    v('hold_accum_ms', ms(t.holdAccum));
-    v('resurrect_epoch', sec(t.resurrected));
-    v('resurrect_uepoch', t.resurrected);
-    v('progress_epoch', sec(t.progress));
-    v('progress_uepoch', t.progress);
-    v('progress_media_epoch', sec(t.progressMedia));
-    v('progress_media_uepoch', t.progressMedia);
-    v('end_epoch', sec(hungup));
-    v('end_uepoch', hungup);
-    if (ch.lastApp) {
-      v('last_app', ch.lastApp.name);
-      setVariable(ch, 'last_arg', ch.lastApp.data);
-    }
-    v('caller_id', `"${ch.profile.callerIdName}" <${ch.profile.callerIdNumber}>`);
-    // Seconds come from truncated epochs and milliseconds from truncated ms, exactly like the C code.
-    const dSec = (a: number, b: number): number => (a && b ? sec(a) - sec(b) : 0);
-    const dMs = (a: number, b: number): number => (a && b ? ms(a) - ms(b) : 0);
-    const dUs = (a: number, b: number): number => (a && b ? a - b : 0);
-    const waitEnd = t.bridged || t.answered;
-    v('duration', sec(hungup) - sec(created));
-    v('billsec', dSec(t.answered ? hungup : 0, t.answered));
-    v('progresssec', dSec(t.progress, created));
-    v('answersec', dSec(t.answered, created));
-    v('waitsec', dSec(waitEnd, created));
-    v('progress_mediasec', dSec(t.progressMedia, created));
-    v('flow_billsec', sec(hungup) - sec(created));
-    v('mduration', ms(hungup) - ms(created));
-    v('billmsec', dMs(t.answered ? hungup : 0, t.answered));
-    v('progressmsec', dMs(t.progress, created));
-    v('answermsec', dMs(t.answered, created));
-    v('waitmsec', dMs(waitEnd, created));
-    v('progress_mediamsec', dMs(t.progressMedia, created));
-    v('flow_billmsec', ms(hungup) - ms(created));
-    v('uduration', hungup - created);
-    v('billusec', dUs(t.answered ? hungup : 0, t.answered));
-    v('progressusec', dUs(t.progress, created));
-    v('answerusec', dUs(t.answered, created));
-    v('waitusec', dUs(waitEnd, created));
-    v('progress_mediausec', dUs(t.progressMedia, created));
-    v('flow_billusec', hungup - created);
+    setCdrVariables(ch, ch.profile.times.hungup || this.now(), this.identity.utcOffsetMinutes);
   }
 
   // ---- system ---------------------------------------------------------------------------------------------------
