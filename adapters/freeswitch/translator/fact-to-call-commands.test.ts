@@ -91,11 +91,13 @@ describe('factToCallCommands: hangups', () => {
     expect(factToCallCommands(fact('CHANNEL_HANGUP', A), ctx({ [A]: { callId: 'c1', role: 'caller', status: 'queued', endRequestedBy: 'system' } }))).toMatchObject([{ type: 'EndCall', hungUpBy: 'system' }]);
   });
 
-  it('CHANNEL_HANGUP and CHANNEL_HANGUP_COMPLETE of one leg give one command id (the later one covers a missed HANGUP)', () => {
+  it('CHANNEL_HANGUP, CHANNEL_HANGUP_COMPLETE and CHANNEL_DESTROY of one leg give one command id (the later ones cover a missed HANGUP)', () => {
     const c = ctx({ [A]: { callId: 'c1', role: 'caller', status: 'connected' } });
     const a = factToCallCommands(fact('CHANNEL_HANGUP', A), c);
     const b = factToCallCommands(fact('CHANNEL_HANGUP_COMPLETE', A, [['variable_billsec', '12']]), c);
+    const d = factToCallCommands(fact('CHANNEL_DESTROY', A, [['Hangup-Cause', 'NORMAL_CLEARING']]), c);
     expect(a[0]!.commandId).toBe(b[0]!.commandId);
+    expect(d[0]!.commandId).toBe(a[0]!.commandId);
   });
 
   it('an ended call, or a channel the engine does not know, gives nothing', () => {

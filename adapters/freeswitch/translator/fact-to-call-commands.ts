@@ -1,7 +1,7 @@
 // Stage 2: SwitchFact + what the engine knows → the call commands the fact implies. Pure. Every command id derives from
 // the switch's Core-UUID and the fact's identity, so a replayed ESL event yields the same ids (the engine's
 // commandId/event-id dedup makes it a no-op). Once-per-channel facts (answered, bridged, ended) are keyed per channel,
-// not per event, so the same fact reached by two paths (BRIDGE before the B leg's ANSWER; HANGUP and HANGUP_COMPLETE)
+// not per event, so the same fact reached by two paths (BRIDGE before the B leg's ANSWER; HANGUP, HANGUP_COMPLETE, DESTROY)
 // still gives one command id.
 import type { CallCommand } from '../../../domain/call/call-commands.ts';
 import { callCommandSchema } from '../../../domain/call/call-commands.ts';
@@ -180,6 +180,9 @@ function draftCommands(fact: SwitchFact, context: TranslationContext): Draft[] {
     }
     case 'channel_hangup':
     case 'channel_hangup_complete':
+    case 'channel_destroyed':
+      // Three chances at one per-channel command id: a reconnect that missed HANGUP still sees COMPLETE or DESTROY
+      // (show channels lists a channel until it is destroyed, so reconcile may have confirmed it as live).
       return own ? hangupCommands(own, fact.cause, (type, fields) => make(perChannel('ended'), own.callId, type, fields)) : [];
     default:
       return [];

@@ -67,7 +67,7 @@ export type SwitchFact =
     }>
   | ChannelFact<'channel_hangup', { readonly cause: string }>
   | ChannelFact<'channel_hangup_complete', { readonly cause: string; readonly billsec: number | undefined; readonly durationSec: number | undefined }>
-  | ChannelFact<'channel_destroyed'>
+  | ChannelFact<'channel_destroyed', { readonly cause: string }>
   | (FactOrigin & { readonly kind: 'background_job'; readonly jobUuid: string; readonly command: string | undefined; readonly body: string })
   | (FactOrigin & { readonly kind: 'heartbeat'; readonly sessionCount: number | undefined; readonly uptimeMsec: number | undefined })
   | (FactOrigin & {

@@ -45,14 +45,13 @@ function channelSnapshot(event: EslEvent, uuid: string): ChannelSnapshot {
   };
 }
 
-const CHANNEL_KINDS: Readonly<Record<string, 'channel_created' | 'channel_answered' | 'channel_parked' | 'channel_unparked' | 'channel_held' | 'channel_unheld' | 'channel_destroyed'>> = {
+const CHANNEL_KINDS: Readonly<Record<string, 'channel_created' | 'channel_answered' | 'channel_parked' | 'channel_unparked' | 'channel_held' | 'channel_unheld'>> = {
   CHANNEL_CREATE: 'channel_created',
   CHANNEL_ANSWER: 'channel_answered',
   CHANNEL_PARK: 'channel_parked',
   CHANNEL_UNPARK: 'channel_unparked',
   CHANNEL_HOLD: 'channel_held',
   CHANNEL_UNHOLD: 'channel_unheld',
-  CHANNEL_DESTROY: 'channel_destroyed',
 };
 
 /** Translates one ESL event into its normalised fact. */
@@ -129,6 +128,8 @@ export function toSwitchFact(event: EslEvent, source: FactSource): SwitchFact {
         digits: resultVar !== undefined ? variable(event, resultVar) : undefined,
       };
     }
+    case 'CHANNEL_DESTROY':
+      return { ...base, kind: 'channel_destroyed', cause: header(event, 'Hangup-Cause') ?? variable(event, 'hangup_cause') ?? 'NORMAL_CLEARING' };
     case 'CHANNEL_HANGUP':
       return { ...base, kind: 'channel_hangup', cause: header(event, 'Hangup-Cause') ?? variable(event, 'hangup_cause') ?? 'NORMAL_CLEARING' };
     default: // CHANNEL_HANGUP_COMPLETE
@@ -144,12 +145,12 @@ export function toSwitchFact(event: EslEvent, source: FactSource): SwitchFact {
 
 const CHANNEL_SPECIFIC: ReadonlySet<string> = new Set([
   'CHANNEL_PROGRESS', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_BRIDGE', 'CHANNEL_UNBRIDGE', 'DTMF', 'RECORD_START', 'RECORD_STOP',
-  'PLAYBACK_START', 'PLAYBACK_STOP', 'CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE',
+  'PLAYBACK_START', 'PLAYBACK_STOP', 'CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_DESTROY',
 ]);
 
 /** The event names stage 1 turns into facts (what the connection subscribes to). */
 export const TRANSLATED_EVENT_NAMES: readonly string[] = [
-  'CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_PARK', 'CHANNEL_UNPARK', 'CHANNEL_HOLD', 'CHANNEL_UNHOLD', 'CHANNEL_DESTROY',
+  'CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_PARK', 'CHANNEL_UNPARK', 'CHANNEL_HOLD', 'CHANNEL_UNHOLD',
   ...CHANNEL_SPECIFIC, 'BACKGROUND_JOB', 'HEARTBEAT',
 ];
 
