@@ -173,6 +173,23 @@ describe('SwitchConnection against the simulator', () => {
     expect(engine.calls.get(engine.channels.get(a)!.callId)?.status).toBe('ended');
   });
 
+  it('a listener the switch killed for lost events reconnects, and reconcile adopts the callers whose events were lost', async () => {
+    const s = await sim({ limits: { maxQueue: 5, maxMissed: 5 } });
+    const engine = new MiniEngine();
+    const reports: ReconcileReport[] = [];
+    const logger = collectingLogger();
+    const c = connection(s, { logger, onFact: engine.onFact, openCalls: { openChannels: engine.openChannels }, onReconcile: (r) => reports.push(r) });
+    c.start();
+    await c.ready();
+    s.stallConnections(60_000);
+    // Raw bytes in a caller name (a '%' that is not an escape, Latin-1 escapes as text, an emoji) ride in JSON untouched.
+    const callers = [s.originateInbound({ callerIdName: '100% M%FCller 😀' }), s.originateInbound(), s.originateInbound()];
+    await until(() => reports.length >= 2, 'the reconcile after the kill');
+    expect(logger.entries.some((e) => e.msg === 'esl: connection lost' && e.obj.reason === 'killed_by_switch')).toBe(true);
+    expect(reports[1]!.adopted.map((ch) => ch.uuid).sort()).toEqual([...callers].sort());
+    expect(reports[1]!.adopted.find((ch) => ch.uuid === callers[0])?.callerIdName).toBe('100% M%FCller 😀');
+  });
+
   it('an engine whose OpenCallsSource throws does not cut the switch off', async () => {
     const s = await sim();
     const logger = collectingLogger();
