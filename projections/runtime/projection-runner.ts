@@ -63,6 +63,7 @@ export class ProjectionRunner {
   #releaseOnStop = true;
   #wake: (() => void) | undefined;
   #switching: Promise<void> | undefined;
+  #migrated = false;
 
   constructor(options: ProjectionRunnerOptions) {
     this.definition = options.definition;
@@ -118,7 +119,10 @@ export class ProjectionRunner {
     while (!this.#stopping) {
       try {
         if (!active) {
-          await migrateProjectionCatalog(this.#db);
+          if (!this.#migrated) {
+            await migrateProjectionCatalog(this.#db);
+            this.#migrated = true;
+          }
           active = await acquireLease(this.#db, name, this.owner, this.#ttlMs);
           this.#state = active ? 'active' : 'waiting_for_lease';
           if (active) {
