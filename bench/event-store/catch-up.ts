@@ -1,6 +1,7 @@
 // Catch-up read rate: fill the log with many events, then read it all from the start, as a rebuilt projection does.
 import { openEventStore } from '../../adapters/event-store/open-event-store.ts';
 import type { EventStore } from '../../adapters/event-store/port.ts';
+import { databaseOf } from './cpu.ts';
 import { timeOnce, type Throughput } from './load-loop.ts';
 import { ownedStreams, sampleBatch, streamName } from './sample-events.ts';
 
@@ -18,21 +19,28 @@ export interface CatchUpResult {
 export async function benchCatchUp(url: string, events: number, eventsPerAppend: number, writers: number, streams: number): Promise<CatchUpResult> {
   const store = await openEventStore(url);
   try {
-    return await catchUpOn(store, events, eventsPerAppend, writers, streams);
+    return await catchUpOn(store, events, eventsPerAppend, writers, streams, databaseOf(url));
   } finally {
     await store.close();
   }
 }
 
 /** The catch-up measurement on an already open, empty store. */
-export async function catchUpOn(store: EventStore, events: number, eventsPerAppend: number, writers: number, streams: number): Promise<CatchUpResult> {
+export async function catchUpOn(
+  store: EventStore,
+  events: number,
+  eventsPerAppend: number,
+  writers: number,
+  streams: number,
+  database?: string,
+): Promise<CatchUpResult> {
   const fill = await fillLog(store, events, eventsPerAppend, writers, streams);
   const readAll = await timeOnce(async () => {
     let n = 0;
     for await (const _e of store.readAll({ fromPosition: 'start' })) n++;
     if (n !== events) throw new Error(`readAll returned ${n} events, expected ${events}`);
     return n;
-  });
+  }, database);
   const subscribeToAll = await timeOnce(async () => {
     const sub = store.subscribeToAll({ fromPosition: 'start' });
     let n = 0;
@@ -42,7 +50,7 @@ export async function catchUpOn(store: EventStore, events: number, eventsPerAppe
       await sub.unsubscribe();
     }
     return n;
-  });
+  }, database);
   return { fill, readAll, subscribeToAll };
 }
 

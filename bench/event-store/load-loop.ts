@@ -69,12 +69,22 @@ export async function runWriters(
   };
 }
 
-/** Times `work()` once; it returns how many events it handled. */
-export async function timeOnce(work: () => Promise<number>): Promise<Throughput> {
+/** Times `work()` once; it returns how many events it handled. With `database`, CPU per event is measured too. */
+export async function timeOnce(work: () => Promise<number>, database?: string): Promise<Throughput> {
+  const cpuFrom = sampleCpu(database);
   const t0 = performance.now();
   const events = await work();
   const seconds = (performance.now() - t0) / 1000;
-  return summarize(events, 1, seconds, []);
+  const cpuTo = sampleCpu(database);
+  const result = summarize(events, 1, seconds, []);
+  if (events === 0) return result;
+  return {
+    ...result,
+    clientCpuUsPerEvent: round((cpuTo.clientUs - cpuFrom.clientUs) / events, 2),
+    ...(cpuTo.serverUs !== undefined && cpuFrom.serverUs !== undefined && cpuTo.serverUs >= cpuFrom.serverUs
+      ? { serverCpuUsPerEvent: round((cpuTo.serverUs - cpuFrom.serverUs) / events, 2) }
+      : {}),
+  };
 }
 
 function summarize(events: number, operations: number, seconds: number, latencies: number[]): Throughput {

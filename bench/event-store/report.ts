@@ -187,11 +187,11 @@ export function toMarkdown(report: Report): string {
     `| 1 event per append | ${c(report.cpuMicrosecondsPerEvent.rawInsert.rows1)} | ${c(report.cpuMicrosecondsPerEvent.ledgerline.append1)} | ${c(report.cpuMicrosecondsPerEvent.emmett.append1)} |`,
     `| 10 events per append | ${c(report.cpuMicrosecondsPerEvent.rawInsert.rows10)} | ${c(report.cpuMicrosecondsPerEvent.ledgerline.append10)} | ${c(report.cpuMicrosecondsPerEvent.emmett.append10)} |`,
     '',
-    `| Catch-up over ${f(report.workload.catchUpEvents)} events | events/s | target ≥ ${f(CATCH_UP_TARGET)}/s |`,
-    '|---|---:|---:|',
-    `| \`subscribeToAll\` from start | ${f(e.catchUp.subscribeToAll)} | ${yes(t[4]!.holds)} |`,
-    `| \`readAll\` from start | ${f(e.catchUp.readAll)} | ${yes(t[5]!.holds)} |`,
-    `| (fill: 100-event appends) | ${f(e.catchUp.fillWith100EventAppends)} | — |`,
+    `| Catch-up over ${f(report.workload.catchUpEvents)} events | events/s | target ≥ ${f(CATCH_UP_TARGET)}/s | CPU µs per event (client / server) |`,
+    '|---|---:|---:|---:|',
+    `| \`subscribeToAll\` from start | ${f(e.catchUp.subscribeToAll)} | ${yes(t[4]!.holds)} | ${c(cpu(report.details.catchUp.subscribeToAll))} |`,
+    `| \`readAll\` from start | ${f(e.catchUp.readAll)} | ${yes(t[5]!.holds)} | ${c(cpu(report.details.catchUp.readAll))} |`,
+    `| (fill: 100-event appends) | ${f(e.catchUp.fillWith100EventAppends)} | — | |`,
   ];
   const p = e.pglite;
   if ('append1' in p) {

@@ -88,7 +88,7 @@ let catchUp = { fill: skipped, readAll: skipped, subscribeToAll: skipped };
 if (s.only.has('catchup')) {
   log(`catch-up: writing ${s.catchUpEvents.toLocaleString('en-US')} events …`);
   catchUp = await inFreshDatabase('catch_up', (url) => benchCatchUp(url, s.catchUpEvents, s.catchUpEventsPerAppend, s.writers, s.streams));
-  log(`catch-up: fill ${catchUp.fill.eventsPerSecond.toLocaleString('en-US')}/s, readAll ${catchUp.readAll.eventsPerSecond.toLocaleString('en-US')}/s, subscribeToAll ${catchUp.subscribeToAll.eventsPerSecond.toLocaleString('en-US')}/s`);
+  log(`catch-up: fill ${catchUp.fill.eventsPerSecond.toLocaleString('en-US')}/s, readAll ${catchUp.readAll.eventsPerSecond.toLocaleString('en-US')}/s, subscribeToAll ${catchUp.subscribeToAll.eventsPerSecond.toLocaleString('en-US')}/s (CPU µs/event client ${catchUp.subscribeToAll.clientCpuUsPerEvent ?? '?'} server ${catchUp.subscribeToAll.serverCpuUsPerEvent ?? '?'})`);
 }
 
 let pglite: Measurements['pglite'];
