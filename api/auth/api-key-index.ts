@@ -1,4 +1,5 @@
 import type { EventStore, Position, RecordedEvent, StreamSubscription } from '../../adapters/event-store/port.ts';
+import { LedgerlineError } from '../../domain/errors/ledgerline-error.ts';
 import { parseApiKeyEvent, type ApiKeyEvent } from './api-key-events.ts';
 import type { Role } from './roles.ts';
 
@@ -33,6 +34,7 @@ export class ApiKeyIndex {
   #subscription: StreamSubscription | undefined;
   #loop: Promise<void> | undefined;
   #failure: Error | undefined;
+  #caughtUp = false;
 
   /** The key `keyId`, revoked or not. */
   get(keyId: string): ApiKeyRecord | undefined {
@@ -66,13 +68,18 @@ export class ApiKeyIndex {
   check(): void {
     if (this.#failure) throw this.#failure;
     if (!this.#loop) throw new Error('the API key index is not started');
+    if (!this.#caughtUp) throw new Error('the API key index has not read the log up to its start-up head yet');
   }
 
-  /** Subscribes to the key streams; resolves once every key event already in the log has been read. */
-  async start(store: EventStore, log?: IndexLogger): Promise<void> {
+  /**
+   * Subscribes to the key streams; resolves once every key event already in the log has been read. Rejects with
+   * UNAVAILABLE after `timeoutMs` (the subscription keeps going): a server that cannot yet authenticate should not
+   * pretend to be up.
+   */
+  async start(store: EventStore, log?: IndexLogger, timeoutMs = 30_000): Promise<void> {
     const head = await store.headPosition();
     let markReady!: () => void;
-    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    const ready = new Promise<void>((resolve) => (markReady = resolve)).then(() => void (this.#caughtUp = true));
     if (head === undefined) markReady();
     const seen = (p: Position) => {
       if (head !== undefined && atOrAfter(p, head)) markReady();
@@ -93,7 +100,15 @@ export class ApiKeyIndex {
         failed(this.#failure);
       }
     })();
-    await Promise.race([ready, failure]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new LedgerlineError('UNAVAILABLE', `The API key index did not catch up with the log within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([ready, failure, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Ends the subscription. */
