@@ -154,8 +154,10 @@ export class SwitchConnection implements EslCommander {
     const source = this.options.openCalls;
     if (!source) return undefined;
     const at = Date.now();
-    const live = parseShowChannels(await this.api('show channels as json'));
+    // Our view first, then the switch's: a call that starts in between shows up as "adopted" (harmless: adoption is
+    // idempotent through callIdForChannel), never as "ended" (which would end a live call).
     const believed = [...(await source.openChannels(this.switchId))];
+    const live = parseShowChannels(await this.api('show channels as json'));
     const coreChanged = this.previousCoreUuid !== undefined && this.knownCoreUuid !== undefined && this.previousCoreUuid !== this.knownCoreUuid;
     const diff = diffChannels(believed, live);
     const adopted = this.options.readAdoptedVariables === false ? diff.adopted : await Promise.all(diff.adopted.map((c) => this.withVariables(c)));
