@@ -86,6 +86,13 @@ describe('hostile input', () => {
     }
   });
 
+  it('an empty body with a JSON content type counts as no body: fine where none is needed, a path where one is', async () => {
+    const ready = await raw('POST', '/v1/agents/e1/ready', '');
+    expect([ready.statusCode, ready.json().error.code]).toEqual([409, 'AGENT_NOT_LOGGED_IN']);
+    const login = await raw('POST', '/v1/agents/e1/login', ' ');
+    expect([login.statusCode, login.json().error.details.path]).toEqual([400, 'body']);
+  });
+
   it('an oversized body is 413 PAYLOAD_TOO_LARGE', async () => {
     const r = await raw('PUT', '/v1/ivr-flows/big/draft', JSON.stringify({ flow: { blob: 'x'.repeat(1_100_000) } }));
     expect([r.statusCode, r.json().error.code, r.json().error.details.path]).toEqual([413, 'PAYLOAD_TOO_LARGE', 'body']);

@@ -4,6 +4,7 @@ import { ApiKeyIndex } from './auth/api-key-index.ts';
 import { TokenBuckets, type TokenBucketConfig } from './auth/token-bucket.ts';
 import type { ApiContext } from './context.ts';
 import { registerErrorHandler } from './error-handler.ts';
+import { registerJsonBodyParser } from './http/json-body.ts';
 import { withSafeLogging } from './http/logging.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerRequestIdEcho, requestIdOf } from './http/request-id.ts';
@@ -49,6 +50,7 @@ export async function build(deps: AppDeps, options: FastifyServerOptions = {}): 
   app.setValidatorCompiler(zodValidatorCompiler);
   // Responses are plain JSON; response schemas exist for the OpenAPI document.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerJsonBodyParser(app);
   registerErrorHandler(app);
   registerRequestIdEcho(app);
 
