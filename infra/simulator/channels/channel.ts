@@ -123,3 +123,9 @@ export const noTimes = (): ProfileTimes => ({
   profileCreated: 0, created: 0, answered: 0, progress: 0, progressMedia: 0, hungup: 0, transferred: 0,
   resurrected: 0, bridged: 0, lastHold: 0, holdAccum: 0,
 });
+
+/** A copy of a profile as the other leg sees it: no Profile-Index; the originator's times are not carried. */
+export function snapshotProfile(p: CallerProfile, zeroTimes: boolean): CallerProfile {
+  const { profileIndex: _drop, ...rest } = p;
+  return { ...rest, times: zeroTimes ? noTimes() : { ...p.times } };
+}

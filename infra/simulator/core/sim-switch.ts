@@ -8,7 +8,11 @@ import type { FsEvent, FsHeader } from '../events/fs-event.ts';
 import { uptimeText as uptime } from '../events/fs-dates.ts';
 import { setCdrVariables } from '../channels/cdr-variables.ts';
 import { type AppHandler, appHandlers } from './apps.ts';
-import { type DialplanApp, parseInlineApps } from './inline-dialplan.ts';
+import { type DialplanApp } from './inline-dialplan.ts';
+import * as bridging from './bridging.ts';
+import * as holding from './holding.ts';
+import * as recording from './recording.ts';
+import * as transferring from './transfer.ts';
 import type { SeededRandom } from '../random/seeded-random.ts';
 import type { EndpointDirectory } from './endpoints.ts';
 import { EventFactory, type EventSpec } from './event-factory.ts';
@@ -468,232 +472,59 @@ export class SimSwitch {
     endApp?.();
   }
 
-  // ---- bridge ---------------------------------------------------------------------------------------------------
-
   /** uuid_bridge A B (reference §3.2). Fails when either leg is missing or down. */
   bridge(a: SimChannel, b: SimChannel): boolean {
-    if (a === b || this.isDown(a) || this.isDown(b)) return false;
-    this.leaveBridge(a, 'moved');
-    this.leaveBridge(b, 'moved');
-    for (const x of [a, b]) this.takeControl(x);
-    for (const x of [a, b]) {
-      this.setRunning(x, 'CS_HIBERNATE');
-      this.setRunning(x, 'CS_RESET');
-      this.setRunning(x, 'CS_SOFT_EXECUTE');
-    }
-    setVariable(a, 'current_application_data', b.uuid);
-    setVariable(a, 'current_application', 'uuid_bridge');
-    this.emit(a, 'CHANNEL_EXECUTE', { after: [['Application', 'uuid_bridge'], ['Application-Data', b.uuid], ['Application-UUID', this.random.uuid()]] });
-    setVariable(b, 'current_application_data', a.uuid);
-    setVariable(b, 'current_application', 'uuid_bridge');
-    this.emit(b, 'CHANNEL_EXECUTE', { after: [['Application', 'uuid_bridge'], ['Application-Data', a.uuid], ['Application-UUID', this.random.uuid()]] });
-    for (const x of [a, b]) if (!x.answered) this.markAnswered(x);
-    this.linkBridge(a, b);
-    return true;
+    return bridging.bridge(this, a, b);
   }
 
-  /** Joins two answered legs: bridge variables and times, other-leg profiles, CHANNEL_BRIDGE on A, B in CS_EXCHANGE_MEDIA. */
+  /** Joins two answered legs (CHANNEL_BRIDGE on A); `onEnd` ends the A leg's bridge app when the bridge ends. */
   linkBridge(a: SimChannel, b: SimChannel, onEnd?: () => void, options: { originated?: boolean } = {}): void {
-    // The other-leg profiles are copies taken before the bridge: the dumps show Other-Leg-Channel-Bridged-Time 0, and
-    // an originated B leg's copy still says Logical-Direction inbound (both §2.8a and §2.8d).
-    const originatee = snapshotProfile(b.profile, false);
-    if (options.originated) originatee.logicalDirection = 'inbound';
-    if (b.profile.calleeIdNumber) {
-      a.profile.calleeIdName = b.profile.calleeIdName;
-      a.profile.calleeIdNumber = b.profile.calleeIdNumber;
-    }
-    const originator = snapshotProfile(a.profile, true);
-    const now = this.now();
-    a.profile.times.bridged = now;
-    b.profile.times.bridged = now;
-    a.peer = b.uuid;
-    b.peer = a.uuid;
-    a.bridgeRole = 'A';
-    b.bridgeRole = 'B';
-    a.bridgeEnd = onEnd;
-    a.other = { type: 'originatee', profile: originatee };
-    b.other = { type: 'originator', profile: originator };
-    for (const [x, y] of [[a, b], [b, a]] as const) {
-      setVariable(x, 'last_bridge_to', y.uuid);
-      setVariable(x, 'bridge_channel', y.name);
-      setVariable(x, 'bridge_uuid', y.uuid);
-      setVariable(x, 'signal_bond', y.uuid);
-    }
-    this.emit(a, 'CHANNEL_BRIDGE', { before: [['Bridge-A-Unique-ID', a.uuid], ['Bridge-B-Unique-ID', b.uuid]] });
-    this.setRunning(b, 'CS_EXCHANGE_MEDIA');
+    bridging.linkBridge(this, a, b, onEnd, options);
   }
 
-  /**
-   * Takes `ch` out of its bridge: CHANNEL_UNBRIDGE on the A leg, then the partner's after-bridge logic
-   * (`moved`: ch goes elsewhere; the partner reacts now). Returns the partner left behind.
-   */
+  /** Takes `ch` out of its bridge (UNBRIDGE on the A leg); with `moved`, the partner reacts now. */
   leaveBridge(ch: SimChannel, why: 'moved' | 'hangup'): SimChannel | undefined {
-    const peer = ch.peer ? this.channels.get(ch.peer) : undefined;
-    if (!peer) return undefined;
-    const a = ch.bridgeRole === 'A' ? ch : peer;
-    const b = a === ch ? peer : ch;
-    ch.peer = undefined;
-    peer.peer = undefined;
-    for (const x of [a, b]) this.stopHoldMusic(x);
-    setVariable(a, 'last_bridge_role', 'originator');
-    setVariable(b, 'last_bridge_role', 'originatee');
-    const cause = ch.hangupCause ?? 'NORMAL_CLEARING';
-    setVariable(peer, 'bridge_hangup_cause', cause);
-    this.emit(a, 'CHANNEL_UNBRIDGE', { before: [['Bridge-A-Unique-ID', a.uuid], ['Bridge-B-Unique-ID', b.uuid]] });
-    if (why === 'moved') this.afterBridge(peer);
-    return peer;
+    return bridging.leaveBridge(this, ch, why);
   }
 
-  /** Whether a leg goes on after its partner leaves (instead of hanging up). */
+  /** Whether a leg goes on after its partner leaves. */
   keepsGoingAfterBridge(ch: SimChannel): boolean {
-    if (ch.variables.get('park_after_bridge') === 'true' || ch.variables.get('transfer_after_bridge')) return true;
-    return !!ch.bridgeEnd && ch.variables.get('hangup_after_bridge') !== 'true';
+    return bridging.keepsGoingAfterBridge(this, ch);
   }
 
-  /**
-   * What a leg does when its partner leaves: park_after_bridge, transfer_after_bridge; a leg in the `bridge` app
-   * ends the app and goes on with its dialplan (unless hangup_after_bridge=true); otherwise it hangs up.
-   */
+  /** What a leg does when its partner leaves. */
   afterBridge(ch: SimChannel): void {
-    if (this.isDown(ch)) return;
-    const endApp = ch.bridgeEnd;
-    ch.bridgeEnd = undefined;
-    if (endApp) {
-      const special = ch.variables.get('hangup_after_bridge') === 'true' || !!ch.variables.get('transfer_after_bridge') || ch.variables.get('park_after_bridge') === 'true';
-      // The bridge app returns (EXECUTE_COMPLETE); only a plain return lets the dialplan go on.
-      if (special) ch.flow++;
-      endApp();
-      if (!special) return;
-      if (ch.variables.get('hangup_after_bridge') === 'true') {
-        this.hangup(ch, 'NORMAL_CLEARING');
-        return;
-      }
-    }
-    if (ch.variables.get('park_after_bridge') === 'true') {
-      this.parkChannel(ch);
-      return;
-    }
-    const transferTo = ch.variables.get('transfer_after_bridge');
-    if (transferTo) {
-      const [exten = '', dialplan = 'XML', context = ch.profile.context] = transferTo.split(':');
-      this.transfer(ch, exten, dialplan, context);
-      return;
-    }
-    this.hangup(ch, 'NORMAL_CLEARING');
+    bridging.afterBridge(this, ch);
   }
 
-  // ---- transfer -------------------------------------------------------------------------------------------------
-
-  /** Blind transfer (switch_ivr_session_transfer): new caller profile, then routing and the extension's apps. */
+  /** Blind transfer: new caller profile, routing, the extension's apps. */
   transfer(ch: SimChannel, exten: string, dialplan = 'XML', context = 'default'): boolean {
-    if (this.isDown(ch)) return false;
-    this.leaveBridge(ch, 'moved');
-    this.takeControl(ch);
-    this.interruptApps(ch, 'break');
-    const now = this.now();
-    const epoch = Math.floor(now / 1_000_000);
-    const source = `${epoch}:${ch.uuid}:bl_xfer:${exten}/${context}/${dialplan}`;
-    const old = ch.profile;
-    old.times.transferred = now;
-    ch.profile = {
-      ...old,
-      times: { ...old.times, profileCreated: now, transferred: 0 },
-      destinationNumber: exten,
-      dialplan,
-      context,
-      rdnis: old.destinationNumber,
-      transferSource: source,
-      profileIndex: String(Number(old.profileIndex ?? '1') + 1),
-    };
-    ch.hitDialplan = true;
-    const history = ch.variables.get('transfer_history');
-    setVariable(ch, 'transfer_history', history ? `${history.startsWith('ARRAY::') ? history : `ARRAY::${history}`}|:${source}` : source);
-    setVariable(ch, 'transfer_source', source);
-    this.setRunning(ch, 'CS_ROUTING');
-    const apps = dialplan === 'inline' ? parseInlineApps(exten) : this.dialplan(exten, context, ch);
-    if (!apps) {
-      this.hangup(ch, 'NO_ROUTE_DESTINATION');
-      return true;
-    }
-    this.setRunning(ch, 'CS_EXECUTE');
-    this.runApps(ch, apps);
-    return true;
+    return transferring.transfer(this, ch, exten, dialplan, context);
   }
 
-  // ---- hold -----------------------------------------------------------------------------------------------------
-
-  /** uuid_hold: CHANNEL_HOLD on the holder, hold music (a looping playback) to its partner. */
+  /** uuid_hold: CHANNEL_HOLD on the holder, music to its partner. */
   hold(ch: SimChannel): void {
-    if (this.isDown(ch) || ch.held) return;
-    ch.held = true;
-    ch.profile.times.lastHold = this.now();
-    this.emit(ch, 'CHANNEL_HOLD');
-    const peer = ch.peer ? this.channels.get(ch.peer) : undefined;
-    if (peer) {
-      const music = ch.variables.get('hold_music') ?? peer.variables.get('hold_music') ?? 'local_stream://moh';
-      const appUuid = this.random.uuid();
-      this.execute(peer, 'playback', music, appUuid);
-      ch.holdMusic = [...peer.activeApps].find((a) => a.uuid === appUuid);
-    }
+    holding.hold(this, ch);
   }
 
-  /** uuid_hold off: the partner's music stops (PLAYBACK_STOP break), CHANNEL_UNHOLD on the holder. */
+  /** uuid_hold off. */
   unhold(ch: SimChannel): void {
-    if (this.isDown(ch) || !ch.held) return;
-    this.stopHoldMusic(ch);
-    ch.held = false;
-    ch.profile.times.holdAccum += this.now() - ch.profile.times.lastHold;
-    this.emit(ch, 'CHANNEL_UNHOLD');
+    holding.unhold(this, ch);
   }
 
-  private stopHoldMusic(ch: SimChannel): void {
-    const music = ch.holdMusic;
-    ch.holdMusic = undefined;
-    music?.interrupt?.('break');
-  }
-
-  /** The phone itself puts the call on hold (re-INVITE sendonly): CALLSTATE HELD then CHANNEL_HOLD; resume: UNHELD then CHANNEL_UNHOLD. */
+  /** The phone puts the call on hold or resumes it. */
   phoneHold(uuid: string, on: boolean): boolean {
-    const ch = this.channels.get(uuid);
-    if (!ch || this.isDown(ch) || ch.held === on) return false;
-    ch.held = on;
-    if (on) {
-      ch.profile.times.lastHold = this.now();
-      this.setCallState(ch, 'HELD');
-      this.emit(ch, 'CHANNEL_HOLD');
-    } else {
-      ch.profile.times.holdAccum += this.now() - ch.profile.times.lastHold;
-      this.setCallState(ch, 'UNHELD');
-      this.emit(ch, 'CHANNEL_UNHOLD');
-    }
-    return true;
+    return holding.phoneHold(this, uuid, on);
   }
 
-  // ---- recording ------------------------------------------------------------------------------------------------
-
-  /** uuid_record start / record_session: RECORD_START when the first frame is written (20 ms later); auto-stop after limitSec. */
+  /** uuid_record start / record_session. */
   startRecording(ch: SimChannel, path: string, limitSec?: number): boolean {
-    if (this.isDown(ch) || ch.recordings.has(path)) return false;
-    const rec = { started: false, masked: false };
-    ch.recordings.set(path, rec);
-    this.after(ch, 20, () => {
-      if (ch.recordings.get(path) !== rec) return;
-      rec.started = true;
-      this.emit(ch, 'RECORD_START', { after: [['Record-File-Path', path]] });
-    });
-    if (limitSec && limitSec > 0) this.after(ch, limitSec * 1000, () => this.stopRecording(ch, path, 'time-limit'));
-    return true;
+    return recording.startRecording(this, ch, path, limitSec);
   }
 
-  /** Stops one recording (RECORD_STOP, if it had started). */
+  /** Stops one recording (RECORD_STOP if it had started). */
   stopRecording(ch: SimChannel, path: string, completion?: string): boolean {
-    const rec = ch.recordings.get(path);
-    if (!rec) return false;
-    ch.recordings.delete(path);
-    if (rec.started) {
-      this.emit(ch, 'RECORD_STOP', { after: [['Record-File-Path', path], ...(completion ? [['Record-Completion-Cause', completion] as FsHeader] : [])] });
-    }
-    return true;
+    return recording.stopRecording(this, ch, path, completion);
   }
 
   // ---- hangup ---------------------------------------------------------------------------------------------------
@@ -787,10 +618,4 @@ export class SimSwitch {
     const ch = this.channels.get(uuid);
     return ch ? stateNumber(ch.state) : undefined;
   }
-}
-
-/** A copy of a profile as the other leg sees it: no Profile-Index; the originator's times are not carried. */
-export function snapshotProfile(p: CallerProfile, zeroTimes: boolean): CallerProfile {
-  const { profileIndex: _drop, ...rest } = p;
-  return { ...rest, times: zeroTimes ? noTimes() : { ...p.times } };
 }
