@@ -117,11 +117,13 @@ export class BuildTrack {
     this.#unsubscribe = () => sub.unsubscribe();
     let pumpEnded = false;
     let pumpError: unknown;
+    let following = true;
     const pump = (async () => {
       try {
         for await (const event of sub) {
           this.#push({ position: event.position, event });
-          while (this.#queue.length >= 4 * batchSize && !this.#stopped) await new Promise<void>((r) => (this.#wakePump = r));
+          while (this.#queue.length >= 4 * batchSize && following && !this.#stopped) await new Promise<void>((r) => (this.#wakePump = r));
+          if (!following) return;
         }
       } catch (err) {
         pumpError = err;
@@ -161,6 +163,9 @@ export class BuildTrack {
       }
       return 'stopped';
     } finally {
+      // A pump held back by a full queue must see that this follow is over, or awaiting it would hang.
+      following = false;
+      this.#wakePump?.();
       await sub.unsubscribe();
       await pump;
       this.#unsubscribe = undefined;

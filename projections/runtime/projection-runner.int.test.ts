@@ -208,7 +208,7 @@ describe('ProjectionRunner when a handler fails, and with a filter (PGlite)', ()
         return streamStats.handle(e);
       },
     });
-    const r = runner(env, def, { batchSize: 8 });
+    const r = runner(env, def, { batchSize: 2 }); // a backlog several times the queue's high-water mark
     r.start();
     try {
       await waitFor(async () => (await projectionStatus(env, [def]))[0]!.state === 'failing', 'the failure to show');
