@@ -1,8 +1,12 @@
 // The platform around the routes: authentication, rate limits, request ids, error mapping under hostile input,
 // OpenAPI, metrics, health and log hygiene. Every request goes through inject() on a real PGlite store.
 import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { principalOf } from './auth/principal.ts';
+import type { ApiContext } from './context.ts';
+import { protectedRoute } from './http/route-options.ts';
 import { MetricsRegistry } from './metrics/registry.ts';
 import { startHarness, type Harness } from './testing/api-harness.ts';
 import { ROUTES } from './testing/route-table.ts';
@@ -185,15 +189,25 @@ describe('OpenAPI document', () => {
   });
 });
 
-describe('metrics', () => {
+describe('extension points', () => {
   let h: Harness;
   const registry = new MetricsRegistry();
   beforeAll(async () => {
-    // Another module registers its gauge on the process registry before the app starts.
+    // Another module registers its gauge on the process registry before the app starts…
     registry.gauge({ name: 'ledgerline_active_calls', help: 'Calls in progress', collect: (g) => g.set(3) });
-    h = await startHarness({ metrics: registry });
+    // …and a projection module adds a list route with the same protection as the API's own.
+    const listRoutes = async (app: FastifyInstance, opts: { ctx: ApiContext }) => {
+      app.get('/v1/things', protectedRoute(opts.ctx, { permission: 'queues.read', tags: ['things'], summary: 'Things' }), async (request) => ({ tenant: principalOf(request).tenant }));
+    };
+    h = await startHarness({ metrics: registry, plugins: [listRoutes] });
   });
   afterAll(async () => h.close());
+
+  it('serves plugin routes behind the same authentication and permissions', async () => {
+    expect((await h.call('GET', '/v1/things')).statusCode).toBe(401);
+    expect((await h.call('GET', '/v1/things', { key: await h.key('agent', 'acme', 'a1') })).statusCode).toBe(403);
+    expect((await h.call('GET', '/v1/things', { key: await h.key('auditor', 'globex') })).json()).toEqual({ tenant: 'globex' });
+  });
 
   it('exposes request counts and latency per route and status, events appended, and other modules\' gauges', async () => {
     const sup = await h.key('supervisor', 'acme');
