@@ -22,7 +22,7 @@ describe('fsUrlEncode', () => {
     expect(fsUrlEncode('%(2000,4000,440,480)')).toBe('%25(2000,4000,440,480)');
   });
   it('takes the no-encoding fast path only when the byte encoder would change nothing', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => fsUrlEncode(s) === fsUrlEncode(Buffer.from(s, 'utf8'))));
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => fsUrlEncode(s) === fsUrlEncode(Buffer.from(s, 'utf8'))), { numRuns: 300 });
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', '%', 'F', '0', ' ', ':', 'é', '~') }), (s) => fsUrlEncode(s) === fsUrlEncode(Buffer.from(s, 'utf8'))));
   });
   it('round-trips any text without % through decode', () => {
