@@ -109,11 +109,25 @@ describe.each([
     try {
       await waitFor(() => liveCaughtUp(env, def), 'the live build to catch up');
       const before = (await liveBuild(env.db, def.name))!;
+      // A reader of the live view all along: it never fails and never sees the count go back.
+      const totals: number[] = [];
+      let reading = true;
+      const reader = (async () => {
+        while (reading) {
+          const { rows } = await sql<{ n: string }>`SELECT COALESCE(sum(events), 0)::text AS n FROM rebuilt.by_category`.execute(env.db);
+          totals.push(Number(rows[0]!.n));
+          await new Promise((res) => setTimeout(res, 5));
+        }
+      })();
       const pending = await requestRebuild(env.db, def);
       expect(pending.state).toBe('building');
       r.nudge();
       await appendSampleEvents(env.store, 20, 2000);
       await waitFor(async () => (await liveBuild(env.db, def.name))?.build === pending.build, 'the rebuild to go live');
+      reading = false;
+      await reader;
+      expect(totals.length).toBeGreaterThan(1);
+      for (let i = 1; i < totals.length; i += 1) expect(totals[i]!).toBeGreaterThanOrEqual(totals[i - 1]!);
       await waitFor(() => liveCaughtUp(env, def), 'the new live build to catch up');
       expect(before.build).not.toBe(pending.build);
       expect(await liveChecksum(env, def)).toBe(await referenceChecksum(env, def, 'rebuilt_ref'));

@@ -38,7 +38,7 @@ export async function postgresEnvironment(label: string): Promise<TestEnvironmen
   };
 }
 
-/** Appends `count` events spread over a few streams of a few categories and types; returns them as read back. */
+/** Appends `count` events spread over a few streams of three categories and twelve types. */
 export async function appendSampleEvents(store: EventStore, count: number, seed = 0): Promise<void> {
   const categories = ['call', 'agent', 'queue'];
   const types = ['Started', 'Changed', 'Ended', 'Noted'];
