@@ -7,6 +7,7 @@
  */
 import { EventStoreDBClient, eventTypeFilter, excludeSystemEvents, jsonEvent, streamNameFilter } from '@eventstore/db-client';
 import type { AllStreamResolvedEvent, AppendExpectedRevision, Filter, JSONType, ResolvedEvent, StreamingRead } from '@eventstore/db-client';
+import { LedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
 import { InvalidEventStoreInputError, WrongExpectedVersionError } from '../errors.ts';
 import { GENESIS_HASH, type ChainedEvent } from '../hash-chain.ts';
 import type {
@@ -108,6 +109,10 @@ class EsdbEventStore implements EventStore {
     const expected = validateExpectedRevision(options.expectedRevision);
     const deadline = validateDeadline(options.deadline ?? this.#deadline);
     const ctx: ErrorContext = { streamName: stream, expectedRevision: expected, operation: 'appendToStream' };
+    return withDeadline(this.#append(stream, list, expected, deadline, ctx), deadline, ctx);
+  }
+
+  async #append(stream: string, list: readonly ValidatedEvent[], expected: ExpectedRevision, deadline: number, ctx: ErrorContext): Promise<AppendResult> {
 
     if (typeof expected === 'bigint') {
       // The server checks the revision (and recognises an idempotent retry); the link needs the hash at `expected`.
@@ -277,10 +282,9 @@ class EsdbEventStore implements EventStore {
     const expected = validateExpectedRevision(options.expectedRevision);
     const deadline = validateDeadline(options.deadline ?? this.#deadline);
     try {
-      const result = await this.#client.setStreamMetadata(stream, toEsdbStreamMetadata(stream, checked), {
-        expectedRevision: toEsdbExpectedRevision(expected),
-        deadline,
-      });
+      const ctx: ErrorContext = { streamName: `$$${stream}`, expectedRevision: expected, operation: 'setStreamMetadata' };
+      const write = this.#client.setStreamMetadata(stream, toEsdbStreamMetadata(stream, checked), { expectedRevision: toEsdbExpectedRevision(expected), deadline });
+      const result = await withDeadline(write, deadline, ctx);
       const position = result.position ? fromEsdbPosition(result.position) : ((await this.headPosition()) ?? { commit: 0n, prepare: 0n });
       return { success: true, nextExpectedRevision: result.nextExpectedRevision, position };
     } catch (err) {
@@ -291,7 +295,7 @@ class EsdbEventStore implements EventStore {
   async getStreamMetadata(stream: string): Promise<StreamMetadataResult> {
     validateStreamName(stream);
     try {
-      const r = await this.#client.getStreamMetadata(stream);
+      const r = await withDeadline(this.#client.getStreamMetadata(stream, { deadline: this.#deadline }), this.#deadline, { streamName: stream, operation: 'getStreamMetadata' });
       const metadata = fromEsdbStreamMetadata(r.metadata);
       return {
         streamName: stream,
@@ -328,7 +332,8 @@ class EsdbEventStore implements EventStore {
       }
       try {
         const opts = { expectedRevision: toEsdbDeleteRevision(revision), deadline };
-        const r = operation === 'deleteStream' ? await this.#client.deleteStream(stream, opts) : await this.#client.tombstoneStream(stream, opts);
+        const call = operation === 'deleteStream' ? this.#client.deleteStream(stream, opts) : this.#client.tombstoneStream(stream, opts);
+        const r = await withDeadline(call, deadline, ctx);
         return r.position ? { position: fromEsdbPosition(r.position) } : {};
       } catch (err) {
         const mappedErr = mapEsdbError(err, ctx);
@@ -361,8 +366,11 @@ class EsdbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<Position | undefined> {
-    for await (const e of this.readAll({ fromPosition: 'end', direction: 'backwards' })) return e.position;
-    return undefined;
+    const newest = async () => {
+      for await (const e of this.readAll({ fromPosition: 'end', direction: 'backwards' })) return e.position;
+      return undefined;
+    };
+    return withDeadline(newest(), this.#deadline, { operation: 'headPosition' });
   }
 
   async close(): Promise<void> {
@@ -370,11 +378,17 @@ class EsdbEventStore implements EventStore {
     await this.#client.dispose();
   }
 
+  /** A short read that belongs to a write: bounded by the write deadline, so a hung server cannot stall an append. */
+  #headRead(stream: string, fromRevision: 'end' | bigint, direction: 'forwards' | 'backwards', maxCount: number): AsyncGenerator<RecordedEvent> {
+    const read = this.#client.readStream(stream, { fromRevision, direction, maxCount, deadline: this.#deadline });
+    return mapped(read, maxCount, { streamName: stream, operation: 'appendToStream (reading the stream head)' });
+  }
+
   /** The stream's newest `n` events (newest first), or [] when it has none readable. */
   async #tail(stream: string, n: number): Promise<RecordedEvent[]> {
     const out: RecordedEvent[] = [];
     try {
-      for await (const e of this.readStream(stream, { fromRevision: 'end', direction: 'backwards', maxCount: n })) out.push(e);
+      for await (const e of this.#headRead(stream, 'end', 'backwards', n)) out.push(e);
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'STREAM_NOT_FOUND') throw err;
     }
@@ -384,7 +398,7 @@ class EsdbEventStore implements EventStore {
   /** The event at `revision`, or undefined when the stream has none there (the server then rejects the append). */
   async #eventAt(stream: string, revision: bigint): Promise<RecordedEvent | undefined> {
     try {
-      for await (const e of this.readStream(stream, { fromRevision: revision, maxCount: 1 })) return e.revision === revision ? e : undefined;
+      for await (const e of this.#headRead(stream, revision, 'forwards', 1)) return e.revision === revision ? e : undefined;
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'STREAM_NOT_FOUND') throw err;
     }
@@ -478,6 +492,32 @@ function validateDirection(d: unknown): 'forwards' | 'backwards' {
 function validateDeadline(ms: unknown): number {
   if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) return ms;
   throw new InvalidEventStoreInputError('INVALID_REVISION', `Invalid deadline ${String(ms)}: use a positive number of milliseconds`, { deadline: String(ms) });
+}
+
+/**
+ * Bounds a whole operation by `ms`: the client applies deadlines per gRPC call, but not to the connection and
+ * server-feature discovery that precede a call, so a server that accepts connections and never answers would
+ * otherwise stall the caller forever. The late call may still complete; with deterministic event ids a retry is
+ * safe (the server recognises it).
+ */
+function withDeadline<T>(work: Promise<T>, ms: number, ctx: ErrorContext): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new LedgerlineError('TIMEOUT', `EventStoreDB ${ctx.operation} on ${ctx.streamName ?? '$all'} did not finish within ${ms} ms`, {
+            operation: ctx.operation,
+            ...(ctx.streamName ? { streamName: ctx.streamName } : {}),
+            reason: 'deadline-exceeded',
+            retryable: true,
+          }),
+        ),
+      ms,
+    );
+  });
+  work.catch(() => undefined); // a rejection after the timeout is not unhandled
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Short jittered pause between attempts after losing a race for the stream head. */
