@@ -1,6 +1,6 @@
 /**
  * A catch-up subscription driven by polling: fetch a batch after the cursor, deliver it, sleep only when the
- * batch came back short. A wake-up from the store (an append by the same instance) cuts the sleep short; it is
+ * batch came back short. After a full batch the next one is requested before this one is delivered. A wake-up from the store (an append by the same instance) cuts the sleep short; it is
  * a hint only, the next poll is the truth.
  */
 import type { Position, RecordedEvent, StreamSubscription } from '../port.ts';
@@ -51,22 +51,36 @@ export class PollingSubscription implements StreamSubscription {
 
   async *#run(): AsyncGenerator<RecordedEvent> {
     try {
+      let pending = this.#poll();
       while (!this.#stopped) {
-        const pending = this.#options.poll();
-        this.#inFlight = pending;
         const batch = await pending;
+        // A full batch means more is waiting: ask for it now, so the database reads the next batch while the
+        // consumer handles this one. The poll function advanced its cursor before resolving.
+        const prefetched = batch.full ? this.#poll() : undefined;
         for (const event of batch.events) {
           if (this.#stopped) return;
           yield event;
         }
         if (this.#stopped) return;
         if (batch.checkpoint && this.#options.onCheckpoint) await this.#options.onCheckpoint(batch.checkpoint);
-        if (!batch.full) await this.#sleep();
+        if (!prefetched) {
+          await this.#sleep();
+          if (this.#stopped) return;
+        }
+        pending = prefetched ?? this.#poll();
       }
     } finally {
       this.#stopped = true;
       this.#end();
     }
+  }
+
+  /** Starts a poll; `unsubscribe()` waits for it, and a failure is raised only where it is awaited. */
+  #poll(): Promise<PollBatch> {
+    const p = this.#options.poll();
+    p.catch(() => undefined);
+    this.#inFlight = p;
+    return p;
   }
 
   #sleep(): Promise<void> {

@@ -246,22 +246,29 @@ class SqlEventStore implements EventStore {
     let remaining = validateMaxCount(options.maxCount);
     // Nothing lies before the start or after the end.
     if ((backwards && from === 'start') || (!backwards && from === 'end')) return;
-    let cursor: Position | undefined = typeof from === 'object' ? from : undefined;
-    let inclusive = cursor !== undefined;
-    while (remaining > 0) {
-      const limit = Math.min(this.#batchSize, remaining);
+    // The next page is requested before the current one is handed out, so the database reads it while the
+    // consumer works (a catch-up then keeps both cores busy instead of taking turns).
+    const page = (cursor: Position | undefined, inclusive: boolean, limit: number) => {
       const op = sql.raw(backwards ? (inclusive ? '<=' : '<') : inclusive ? '>=' : '>');
       const bound = cursor ? sql`AND (e.tx_id, e.global_seq) ${op} (${cursor.commit.toString()}::xid8, ${cursor.prepare.toString()}::bigint)` : sql``;
       const order = sql.raw(backwards ? 'e.tx_id DESC, e.global_seq DESC' : 'e.tx_id, e.global_seq');
       // Everything committed, unlike subscriptions: a one-off read has no checkpoint that a late commit could slip
       // behind, and it should not wait for unrelated transactions elsewhere on the server.
-      const rows = await this.#rows(sql`SELECT ${EVENT_COLUMNS} FROM ll_events e WHERE true ${bound} ORDER BY ${order} LIMIT ${limit}`);
-      for (const r of rows) yield toRecorded(r);
+      return settle(this.#rows(sql`SELECT ${EVENT_COLUMNS} FROM ll_events e WHERE true ${bound} ORDER BY ${order} LIMIT ${limit}`));
+    };
+    const start = typeof from === 'object' ? from : undefined;
+    let limit = Math.min(this.#batchSize, remaining);
+    let pending: Promise<EventRow[]> | undefined = remaining > 0 ? page(start, start !== undefined, limit) : undefined;
+    while (pending) {
+      const rows: EventRow[] = await pending;
+      pending = undefined;
       remaining -= rows.length;
-      if (rows.length < limit) return;
-      const lastRow = rows[rows.length - 1]!;
-      cursor = { commit: BigInt(lastRow.tx), prepare: BigInt(lastRow.seq) };
-      inclusive = false;
+      if (rows.length >= limit && remaining > 0) {
+        const lastRow = rows[rows.length - 1]!;
+        limit = Math.min(this.#batchSize, remaining);
+        pending = page({ commit: BigInt(lastRow.tx), prepare: BigInt(lastRow.seq) }, false, limit);
+      }
+      for (const r of rows) yield toRecorded(r);
     }
   }
 
