@@ -1,46 +1,14 @@
-// The closest TypeScript peer: Emmett's PostgreSQL event store on the same workload, in a child process.
-//
-// Why a child process: Emmett's driver layer (@event-driven-io/dumbo) replaces pg's process-wide type parsers on
-// first use (int8 → BigInt, json/jsonb → its own deserializer). In the parent that would silently change how every
-// later measurement (our appends, the catch-up reads) parses rows.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// The closest TypeScript peer: Emmett's PostgreSQL event store on the same workload. Only ever loaded in a child
+// process (isolated.ts): its driver layer (@event-driven-io/dumbo) replaces pg's process-wide type parsers on first
+// use (int8 → BigInt, json/jsonb → its own deserializer), which would change every other measurement in the process.
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import { databaseOf } from './cpu.ts';
 import { runWriters, type Throughput } from './load-loop.ts';
 import { ownedStreams, sampleBatch, streamName } from './sample-events.ts';
-
-/** The part of the settings the Emmett workload needs (plain JSON, for the child's command line). */
-export interface EmmettLoad {
-  readonly writers: number;
-  readonly streams: number;
-  readonly warmupMs: number;
-  readonly durationMs: number;
-}
-
-/** Runs the Emmett workload in a fresh node process and returns its figures (client CPU is the child's). */
-export function benchEmmettAppend(url: string, eventsPerAppend: number, s: EmmettLoad): Promise<Throughput> {
-  const load: EmmettLoad = { writers: s.writers, streams: s.streams, warmupMs: s.warmupMs, durationMs: s.durationMs };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), url, String(eventsPerAppend), JSON.stringify(load)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`the Emmett benchmark process exited with ${code}`));
-      try {
-        resolve(JSON.parse(out) as Throughput);
-      } catch (err) {
-        reject(new Error(`the Emmett benchmark process printed no result: ${(err as Error).message}`));
-      }
-    });
-  });
-}
+import type { AppendLoad } from './settings.ts';
 
 /** `eventsPerAppend` events per append with Emmett's expected stream versions (0 = new stream), tracked per stream. */
-async function emmettLoad(url: string, eventsPerAppend: number, s: EmmettLoad): Promise<Throughput> {
+export async function benchEmmettAppend(url: string, eventsPerAppend: number, s: AppendLoad): Promise<Throughput> {
   const store = getPostgreSQLEventStore(url);
   try {
     await store.schema.migrate();
@@ -57,10 +25,4 @@ async function emmettLoad(url: string, eventsPerAppend: number, s: EmmettLoad): 
   } finally {
     await store.close();
   }
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [url, n, load] = process.argv.slice(2);
-  const result = await emmettLoad(url!, Number(n), JSON.parse(load!) as EmmettLoad);
-  process.stdout.write(JSON.stringify(result));
 }

@@ -4,10 +4,10 @@ import type { EventStore, ExpectedRevision } from '../../adapters/event-store/po
 import { databaseOf } from './cpu.ts';
 import { runWriters, type Throughput } from './load-loop.ts';
 import { ownedStreams, sampleBatch, streamName } from './sample-events.ts';
-import type { BenchSettings } from './settings.ts';
+import type { AppendLoad } from './settings.ts';
 
 /** `eventsPerAppend` events per `appendToStream`, `s.writers` concurrent writers over `s.streams` streams. */
-export async function benchLedgerlineAppend(url: string, eventsPerAppend: number, s: BenchSettings): Promise<Throughput> {
+export async function benchLedgerlineAppend(url: string, eventsPerAppend: number, s: AppendLoad): Promise<Throughput> {
   const store = await openEventStore(url);
   try {
     return await appendLoad(store, eventsPerAppend, s.writers, s.streams, s.warmupMs, s.durationMs, databaseOf(url));

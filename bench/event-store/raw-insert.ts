@@ -3,7 +3,7 @@ import pg from 'pg';
 import { databaseOf } from './cpu.ts';
 import { runWriters, type Throughput } from './load-loop.ts';
 import { ownedStreams, sampleBatch, streamName } from './sample-events.ts';
-import type { BenchSettings } from './settings.ts';
+import type { AppendLoad } from './settings.ts';
 
 const TABLE = `CREATE TABLE raw_events (
   id uuid PRIMARY KEY,
@@ -15,7 +15,7 @@ const TABLE = `CREATE TABLE raw_events (
 )`;
 
 /** `rowsPerTx` rows per transaction (one multi-row INSERT, autocommit), `s.writers` connections in parallel. */
-export async function benchRawInsert(url: string, rowsPerTx: number, s: BenchSettings): Promise<Throughput> {
+export async function benchRawInsert(url: string, rowsPerTx: number, s: AppendLoad): Promise<Throughput> {
   const pool = new pg.Pool({ connectionString: url, max: s.writers });
   // An idle connection killed by the database drop after the run must not crash the benchmark.
   pool.on('error', () => undefined);

@@ -104,7 +104,7 @@ export function buildReport(machine: MachineInfo, s: BenchSettings, m: Measureme
       catchUpEventsPerAppend: s.catchUpEventsPerAppend,
       expectedRevisions: 'exact per stream (no_stream, then the last nextExpectedRevision); Emmett: 0n, then nextExpectedStreamVersion',
       rawBaseline: 'one multi-row INSERT per transaction (autocommit) into a bare table with a uuid primary key',
-      isolation: 'each measurement in its own fresh database on the same server',
+      isolation: 'each append measurement in its own fresh database and its own fresh node process (same JIT state for every system; Emmett\'s global pg type parsers stay out of the other measurements)',
     },
     eventsPerSecond: {
       rawInsert: { rows1: m.raw.rows1.eventsPerSecond, rows10: m.raw.rows10.eventsPerSecond },

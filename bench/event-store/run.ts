@@ -10,12 +10,10 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createTestDatabase, services } from '../../infra/test-support/services.ts';
 import { benchCatchUp } from './catch-up.ts';
-import { benchEmmettAppend } from './emmett-append.ts';
-import { benchLedgerlineAppend } from './ledgerline-append.ts';
+import { measureIsolated } from './isolated.ts';
 import { medianRound, type Throughput } from './load-loop.ts';
 import { describeMachine } from './machine.ts';
 import { benchPglite } from './pglite.ts';
-import { benchRawInsert } from './raw-insert.ts';
 import { buildReport, toMarkdown, type Measurements } from './report.ts';
 import { benchSettings } from './settings.ts';
 
@@ -71,9 +69,9 @@ const skipped: Throughput = { eventsPerSecond: 0, events: 0, operations: 0, seco
 for (const n of s.only.has('append') ? ([1, 10] as const) : []) {
   for (let r = 1; r <= s.rounds; r++) {
     const tag = `${n}ev round ${r}/${s.rounds}`;
-    rounds[`raw${n}`].push(await measure(`raw_insert_${n}`, tag, (url) => benchRawInsert(url, n, s)));
-    rounds[`ours${n}`].push(await measure(`ledgerline_${n}`, tag, (url) => benchLedgerlineAppend(url, n, s)));
-    rounds[`emmett${n}`].push(await measure(`emmett_${n}`, tag, (url) => benchEmmettAppend(url, n, s)));
+    rounds[`raw${n}`].push(await measure(`raw_insert_${n}`, tag, (url) => measureIsolated('raw', url, n, s)));
+    rounds[`ours${n}`].push(await measure(`ledgerline_${n}`, tag, (url) => measureIsolated('ledgerline', url, n, s)));
+    rounds[`emmett${n}`].push(await measure(`emmett_${n}`, tag, (url) => measureIsolated('emmett', url, n, s)));
   }
 }
 const median = (xs: Throughput[]) => (xs.length === 0 ? skipped : medianRound(xs));

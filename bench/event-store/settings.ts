@@ -1,5 +1,13 @@
 // How long and how large each measurement is. BENCH_QUICK=1 shrinks everything for a smoke run of the harness.
 
+/** What one append measurement needs (plain JSON: it travels to the child process on its command line). */
+export interface AppendLoad {
+  readonly writers: number;
+  readonly streams: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+}
+
 /** Sizes and durations of one benchmark run. */
 export interface BenchSettings {
   readonly quick: boolean;
