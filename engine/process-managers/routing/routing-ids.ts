@@ -1,8 +1,14 @@
 // Deterministic ids of everything the routing manager creates, so a retried or replayed reaction reuses them.
 import { uuidV5 } from '../../../domain/ids/deterministic-id.ts';
 
-/** One offer of a call to one agent: the call's n-th offer, to this agent. Two routers racing pick the same id only for the same agent. */
-export const offerIdFor = (callId: string, offerNumber: number, agentId: string): string => uuidV5(`offer|${callId}|${offerNumber}|${agentId}`);
+/**
+ * One offer of a call to one agent, by one routing instance, decided from one state of both streams (their revisions
+ * in the instance's model). Any change of either stream gives a new id; the instance is part of it so that two
+ * instances racing for the same agent never share command ids (the loser's OfferCall is refused, not taken for a retry
+ * of the winner's). The same id again means "already tried from exactly this state": the model is stale, skip.
+ */
+export const offerIdFor = (callId: string, callRevision: bigint, agentId: string, agentRevision: bigint, instanceId: string): string =>
+  uuidV5(`offer|${callId}@${callRevision}|${agentId}@${agentRevision}|${instanceId}`);
 
 /** The agent leg's origination uuid: from the offer, so a restart never dials a second leg for it. */
 export const agentLegUuidFor = (offerId: string): string => uuidV5(`agent-leg|${offerId}`);

@@ -228,6 +228,9 @@ export class RoutingManager {
       case 'CallOfferCancelled':
         await this.#reconcileAgent(e.data.agentId);
         return;
+      case 'CallOfferedToAgent':
+        await this.#reconcileCall(e.data.callId);
+        return;
       case 'CallEnded':
         await this.#onCallEnded(e.data.callId, e.data.hungUpBy, e.data.agentId);
         this.#requestRoute();
@@ -249,7 +252,7 @@ export class RoutingManager {
   }
 
   /** Brings one agent's offer or call in line with its call. `resuming`: also checks effects against the switch. */
-  async #reconcileAgent(agentId: string, resuming = false): Promise<void> {
+  async #reconcileAgent(agentId: string, resuming = false, resynced = false): Promise<void> {
     const a = this.model.agents.get(agentId)?.state;
     if (!a?.call) return;
     const { offerId, callId } = a.call;
@@ -258,11 +261,16 @@ export class RoutingManager {
     const at = this.#o.clock.now();
     if (a.state === 'offered' || a.state === 'ringing') {
       await this.#ensureRingTimer(agentId, offerId, a.call.expiresAt);
+      if (!callOffer && !resynced) {
+        // Before withdrawing anything, read the call's stream: the model may lag it.
+        await this.#syncModel(callStreamName(callId));
+        return this.#reconcileAgent(agentId, resuming, true);
+      }
       if (!callOffer) {
         // The call never showed this offer, or no longer does.
         const ended = !call || call.state.status === 'ended' || call.state.status === 'dispositioned';
         if (ended || call.state.offer !== null || at - a.call.offeredAt >= this.#grace()) {
-          await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: ended ? 'caller_abandoned' : 'rescinded' });
+          await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: ended ? 'caller_abandoned' : 'rescinded' }, 'reconcileAgent');
           await this.#killAgentLeg(callId, offerId, 'offer-withdrawn');
         } else {
           this.#recheckLater(agentId, a.call.offeredAt + this.#grace());
@@ -295,8 +303,10 @@ export class RoutingManager {
     const call = this.model.calls.get(callId);
     const offer = call?.state.offer;
     if (!call || !offer) return;
-    const a = this.model.agents.get(offer.agentId)?.state;
-    if (a?.call?.offerId === offer.offerId) return;
+    if (this.model.agents.get(offer.agentId)?.state.call?.offerId === offer.offerId) return;
+    // The model may hold the call ahead of the agent (our own reads): check the agent's stream before acting.
+    await this.#syncModel(agentStream(offer.agentId));
+    if (this.model.agents.get(offer.agentId)?.state.call?.offerId === offer.offerId) return;
     await this.#callCommand({ type: 'RecordAgentLegFailed', commandId: engineCommandId(offer.offerId, 'leg-failed'), at: this.#o.clock.now(), callId, offerId: offer.offerId, cause });
   }
 
@@ -312,7 +322,7 @@ export class RoutingManager {
       await this.#onAgentAnswered(callId, offerId, agentId, at);
     } else if (status === 'absent' || status === 'hungup') {
       // Dialled (or claimed and never sent) and gone without a fact we saw: the offer is withdrawn, no fault of the agent.
-      await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'rescinded' });
+      await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'rescinded' }, 'resumeOffer');
       await this.#callCommand({ type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: 'error' });
     }
   }
@@ -397,16 +407,19 @@ export class RoutingManager {
     const call = this.model.calls.get(a.callId);
     const config = this.model.queueConfig(a.queueId);
     if (!call || !config) return;
-    const offerId = offerIdFor(a.callId, call.state.offerCount + 1, agentId);
+    const agentRevision = this.model.agents.get(agentId)?.revision ?? -1n;
+    const offerId = offerIdFor(a.callId, call.revision, agentId, agentRevision, this.#o.instanceId);
     const offered = await this.#agentCommand({ type: 'OfferCall', commandId: engineCommandId(offerId, 'offer-agent'), at: now, agentId, offerId, callId: a.callId, queueId: a.queueId, policy: offerPolicyOf(config) });
-    if ('refused' in offered) {
+    if ('refused' in offered || offered.duplicate) {
+      // A duplicate: this exact offer was made before from the same (stale) model state, and may since be resolved.
+      if (!('refused' in offered)) await this.#syncModel(agentStream(agentId));
       this.stats.offerRefusals++;
       return;
     }
     const onCall = await this.#callCommand({ type: 'OfferToAgent', commandId: engineCommandId(offerId, 'offer-call'), at: now, callId: a.callId, agentId, offerId });
     if ('refused' in onCall) {
       this.stats.offerRefusals++;
-      await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at: now, agentId, offerId, reason: 'rescinded' });
+      await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at: now, agentId, offerId, reason: 'rescinded' }, 'offer');
       return;
     }
     this.stats.offers++;
@@ -441,7 +454,7 @@ export class RoutingManager {
       // The switch refused to dial: withdraw the offer without blaming the agent; the caller keeps its place.
       this.#o.onError?.(error, `originate ${legUuid}`);
       const at = this.#o.clock.now();
-      await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'rescinded' });
+      await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'rescinded' }, 'originate');
       await this.#callCommand({ type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: 'error' });
     }
     return true;
@@ -483,7 +496,7 @@ export class RoutingManager {
     const answered = await this.#callCommand({ type: 'RecordAgentLegAnswered', commandId: engineCommandId(offerId, 'leg-answered'), at, callId, offerId });
     if ('refused' in answered && answered.refused !== 'AGENT_LEG_ALREADY_ANSWERED') {
       // The caller is gone (or the offer was withdrawn): hang up the agent and free them.
-      await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'caller_abandoned' });
+      await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'caller_abandoned' }, 'onAgentAnswered');
       await this.#killAgentLeg(callId, offerId, 'caller-gone');
       return;
     }
@@ -569,28 +582,64 @@ export class RoutingManager {
   }
 
   /** Runs an agent command; a refusal by the decider comes back as `{ refused: code }`, not thrown. */
-  #agentCommand(input: AgentCommandInput): Promise<CommandOutcome<unknown> | Refusal> {
+  /** `why` (the engine step) goes into the events' causationId, so the log says which reaction wrote them. */
+  #agentCommand(input: AgentCommandInput, why?: string): Promise<CommandOutcome<unknown> | Refusal> {
     const command = parseAgentCommand({ actor: `system:${this.#o.instanceId}`, ...input });
-    return this.#run(agentStream(command.agentId), () => this.#agg.run(agentDecider, agentStream(command.agentId), command));
+    const context = why === undefined ? {} : { causationId: `engine:${why}` };
+    return this.#run(agentStream(command.agentId), () => this.#agg.run(agentDecider, agentStream(command.agentId), command, context));
   }
 
-  #callCommand(input: CallCommandInput): Promise<CommandOutcome<unknown> | Refusal> {
+  #callCommand(input: CallCommandInput, why?: string): Promise<CommandOutcome<unknown> | Refusal> {
     const command = parseCallCommand({ actor: `system:${this.#o.instanceId}`, ...input });
-    return this.#run(callStreamName(command.callId), () => this.#agg.run(callDecider, callStreamName(command.callId), command));
+    const context = why === undefined ? {} : { causationId: `engine:${why}` };
+    return this.#run(callStreamName(command.callId), () => this.#agg.run(callDecider, callStreamName(command.callId), command, context));
   }
 
   async #run(stream: string, run: () => Promise<CommandOutcome<unknown>>): Promise<CommandOutcome<unknown> | Refusal> {
     try {
       const out = await run();
-      this.model.applyOutcome(stream, out.revision, out.events);
-      if (this.#live) this.#ownEvents.push(...out.events);
+      if (out.events.length > 0 && out.revision !== undefined) await this.#applyOwn(stream, out.revision, out.events);
       return out;
     } catch (error) {
       if (isLedgerlineError(error) && error.code !== 'WRONG_EXPECTED_VERSION' && error.code !== 'STORE_UNAVAILABLE' && error.code !== 'INTERNAL') {
+        // Refused on up-to-date state: the model lags the stream, bring it forward so the next decision is fresh.
+        await this.#syncModel(stream);
         return { refused: error.code };
       }
       throw error;
     }
+  }
+
+  /**
+   * Our command's events go into the model at once. When other writers appended in between (the command was decided
+   * again after a conflict), their events are read first, so the model never skips a revision; all of them are new
+   * to the model, so they are reacted to here (the subscription will find them already applied).
+   */
+  async #applyOwn(stream: string, lastRevision: bigint, events: readonly DomainEvent[]): Promise<void> {
+    const first = lastRevision - BigInt(events.length) + 1n;
+    await this.#syncModel(stream, first);
+    const fresh: DomainEvent[] = [];
+    events.forEach((e, i) => {
+      if (this.model.apply(stream, first + BigInt(i), e)) fresh.push(e);
+    });
+    if (this.#live) this.#ownEvents.push(...fresh);
+  }
+
+  /** Reads the stream's events the model lacks (up to `before`, exclusive, when given) and applies them. */
+  async #syncModel(stream: string, before?: bigint): Promise<void> {
+    const known = this.model.revisionOf(stream);
+    const from = known === undefined ? 0n : known + 1n;
+    if (before !== undefined && before <= from) return;
+    const fresh: DomainEvent[] = [];
+    try {
+      for await (const r of this.#o.store.readStream(stream, { fromRevision: from, ...(before !== undefined ? { maxCount: before - from } : {}) })) {
+        const e = toDomainEvent(r);
+        if (this.model.apply(stream, r.revision, e)) fresh.push(e);
+      }
+    } catch (error) {
+      if (!isLedgerlineError(error, 'STREAM_NOT_FOUND')) throw error;
+    }
+    if (this.#live) this.#ownEvents.push(...fresh);
   }
 
   async #guard(task: () => Promise<unknown>, what: string): Promise<void> {
