@@ -173,3 +173,100 @@ describe('programmatic traffic', () => {
     }
   });
 });
+
+describe('fault fidelity (a real switch delays, never withholds; faults are per listener)', () => {
+  let sim: Simulator;
+  let clock: VirtualClock;
+  const clients: RawEslClient[] = [];
+  const open = async (): Promise<RawEslClient> => {
+    const c = await RawEslClient.authed(sim.port);
+    clients.push(c);
+    return c;
+  };
+  const subscribe = async (c: RawEslClient, what: string): Promise<void> => {
+    c.send(`event plain ${what}`);
+    await c.next();
+  };
+
+  beforeEach(async () => {
+    clock = createVirtualClock(Date.UTC(2026, 0, 4) * 1000);
+    sim = await startSimulator({ port: 0, clock, seed: 'faults', heartbeatSec: 0 });
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await sim.close();
+  });
+
+  it('reorder: a held BACKGROUND_JOB with no event after it is still delivered when the hold delay runs out', async () => {
+    const c = await open();
+    await subscribe(c, 'BACKGROUND_JOB');
+    sim.faults.reorder(1, 50);
+    c.send('bgapi uuid_exists 00000000-0000-4000-8000-000000000000');
+    expect(frameHeader(await c.next(), 'Reply-Text')).toMatch(/^\+OK Job-UUID: /);
+    await tick();
+    expect(c.unread()).toHaveLength(0);
+    await clock.advance(50);
+    const job = await c.next();
+    expect(eventName(job.body)).toBe('BACKGROUND_JOB');
+    expect(job.body.endsWith('false')).toBe(true);
+  });
+
+  it('reorder: a held event goes out before the next command reply', async () => {
+    const c = await open();
+    await subscribe(c, 'CHANNEL_PARK');
+    sim.faults.reorder(1, 60_000);
+    const a = sim.originateInbound({});
+    await tick();
+    expect(c.unread()).toHaveLength(0);
+    c.send(`api uuid_exists ${a}`);
+    const first = await c.next();
+    expect(eventName(first.body)).toBe('CHANNEL_PARK');
+    expect((await c.next()).body).toBe('true');
+  });
+
+  it('reorder: a listener that goes away leaves no held frame behind', async () => {
+    const c = await open();
+    await subscribe(c, 'CHANNEL_PARK');
+    sim.faults.reorder(1, 60_000);
+    sim.originateInbound({});
+    await eventually(() => (sim.faults.heldCount() === 1 ? true : undefined), 5000, 'a held frame');
+    c.close();
+    await eventually(() => (sim.faults.heldCount() === 0 ? true : undefined), 5000, 'the held frame dropped');
+  });
+
+  it('malformNext and badEncodingNext count per listener: each connected listener gets its own malformed frame', async () => {
+    const c1 = await open();
+    const c2 = await open();
+    await subscribe(c1, 'CHANNEL_CREATE');
+    await subscribe(c2, 'CHANNEL_CREATE');
+    sim.faults.malformNext(1);
+    sim.originateInbound({});
+    for (const c of [c1, c2]) await eventually(() => (c.received.includes('CHANNEL_CREATE') ? true : undefined), 5000, 'the create event');
+    for (const c of [c1, c2]) expect(c.received).toMatch(/Content-Type: text\/event-plain\nEvent-Name: CHANNEL_CREATE\n/);
+
+    const c3 = await open();
+    const c4 = await open();
+    await subscribe(c3, 'CHANNEL_CREATE');
+    await subscribe(c4, 'CHANNEL_CREATE');
+    const [id3] = sim.faults.listenerIds().slice(-2);
+    sim.faults.badEncodingNext(1, id3);
+    sim.originateInbound({ callerIdName: 'Mueller' });
+    const f3 = await c3.next();
+    const f4 = await c4.next();
+    expect(f3.body).toContain('\nCaller-Caller-ID-Name: M%FCller\n');
+    expect(f4.body).toContain('\nCaller-Caller-ID-Name: Mueller\n');
+  });
+
+  it('a stalled socket holds command replies too, and reads no further command until it flows again', async () => {
+    const c = await open();
+    await subscribe(c, 'CHANNEL_CREATE');
+    sim.stallConnections(1000);
+    c.send('api uuid_exists 00000000-0000-4000-8000-000000000000');
+    c.send('api create_uuid');
+    await tick();
+    expect(c.unread()).toHaveLength(0);
+    await clock.advance(1000);
+    expect((await c.next()).body).toBe('false');
+    expect((await c.next()).body).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

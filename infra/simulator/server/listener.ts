@@ -37,8 +37,10 @@ export class Listener {
   private readonly reader = new CommandReader();
   private readonly subs = new Subscriptions();
   private readonly commands: ClientCommand[] = [];
-  /** Frames held back while a command runs or the socket is congested. */
-  private readonly pending: string[] = [];
+  /** Output held back while a command runs, the socket is congested or stalled (events, and replies while stalled). */
+  private readonly pending: Pending[] = [];
+  /** Event frames in `pending` (the queue limit counts events only). */
+  private pendingEvents = 0;
   private authed = false;
   private busy = false;
   private closed = false;
@@ -67,6 +69,7 @@ export class Listener {
     this.onClose = options.onClose;
     this.outbound = options.outbound;
     this.unsubscribe = sw.subscribe((e) => this.onEvent(e));
+    this.faults.attach(this.id, (pieces) => this.released(pieces));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
@@ -115,6 +118,7 @@ export class Listener {
   private teardown(): void {
     this.closed = true;
     this.unsubscribe();
+    this.faults.detach(this.id);
     if (this.authTimer) this.sw.clock.clearTimer(this.authTimer);
     this.onClose(this);
   }
@@ -135,14 +139,15 @@ export class Listener {
   }
 
   private pump(): void {
-    while (!this.busy && !this.closed && this.commands.length > 0) {
+    // A stalled socket is a listener thread blocked in a write: it reads no further command until the write goes.
+    while (!this.busy && !this.closed && !this.stalled && this.commands.length > 0) {
       const cmd = this.commands.shift()!;
       this.busy = true;
       let finished = false;
       this.dispatch(cmd, (frame) => {
         if (finished) return;
         finished = true;
-        if (frame) this.write(frame);
+        if (frame) this.writeReply(frame);
         this.busy = false;
         this.flushPending();
         if (!this.closed) queueMicrotask(() => this.pump());
@@ -266,7 +271,7 @@ export class Listener {
         finish(this.reply(this.subs.nixevent(args)));
         return;
       case 'noevents':
-        this.pending.length = 0;
+        this.dropPendingEvents();
         finish(this.reply(this.subs.noevents()));
         return;
       case 'filter':
@@ -375,13 +380,14 @@ export class Listener {
     }
     if (!this.subs.wants(event)) return;
     const frame = eventFrame(event, this.subs.format);
-    if (this.busy || this.congested || this.stalled) {
-      if (this.pending.length >= this.limits.maxQueue) {
+    if (this.busy || this.congested || this.stalled || this.pending.length > 0) {
+      if (this.pendingEvents >= this.limits.maxQueue) {
         if (++this.lost > this.limits.maxMissed) this.disconnect('killed listener because of lost events\n');
         return;
       }
       this.lost = 0;
-      this.pending.push(frame);
+      this.pending.push({ frame, event: true });
+      this.pendingEvents++;
       return;
     }
     this.write(frame);
@@ -401,18 +407,47 @@ export class Listener {
   }
 
   private flushPending(): void {
-    while (!this.busy && !this.congested && !this.stalled && this.pending.length > 0 && !this.closed) this.write(this.pending.shift()!);
+    while (!this.busy && !this.congested && !this.stalled && this.pending.length > 0 && !this.closed) {
+      const next = this.pending.shift()!;
+      if ('pieces' in next) this.writePieces(next.pieces);
+      else {
+        if (next.event) this.pendingEvents--;
+        this.write(next.frame);
+      }
+    }
+  }
+
+  private dropPendingEvents(): void {
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const p = this.pending[i]!;
+      if (!('pieces' in p) && p.event) this.pending.splice(i, 1);
+    }
+    this.pendingEvents = 0;
+  }
+
+  /** A command's reply: written now, unless the socket is stalled (then it waits behind the queued output). */
+  private writeReply(frame: string): void {
+    if (this.stalled) this.pending.push({ frame, event: false });
+    else this.write(frame);
+  }
+
+  /** A frame the fault plan held back and now releases. */
+  private released(pieces: Array<string | Buffer>): void {
+    if (this.stalled || this.congested) this.pending.push({ pieces });
+    else this.writePieces(pieces);
   }
 
   /**
-   * Fault injection: the listener stops writing events for `ms` of simulator time, as if the client stopped reading.
-   * Events queue up to maxQueue; past that they are lost, and after maxMissed lost events the listener is killed.
+   * Fault injection: for `ms` of simulator time the listener writes nothing, as if the client stopped reading or the
+   * network stalled: command replies wait too, and no further command is read. Events queue up to maxQueue; past
+   * that they are lost, and after maxMissed lost events the listener is killed.
    */
   stall(ms: number): void {
     this.stalled = true;
     this.sw.clock.setTimer(ms, () => {
       this.stalled = false;
       this.flushPending();
+      if (!this.closed) this.pump();
     });
   }
 
@@ -423,7 +458,12 @@ export class Listener {
 
   private write(frame: string): void {
     if (this.closed) return;
-    for (const piece of this.faults.outgoing(this.id, frame)) {
+    this.writePieces(this.faults.outgoing(this.id, frame));
+  }
+
+  private writePieces(pieces: Array<string | Buffer>): void {
+    if (this.closed) return;
+    for (const piece of pieces) {
       if (!this.socket.write(piece)) this.congested = true;
     }
   }
@@ -434,6 +474,8 @@ export class Listener {
     this.socket.write(frame);
   }
 }
+
+type Pending = { frame: string; event: boolean } | { pieces: Array<string | Buffer> };
 
 function splitFirst(s: string): [string, string] {
   const i = s.indexOf(' ');

@@ -90,7 +90,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const [user, config] of Object.entries(options.endpoints ?? {})) endpoints.configure(user, config);
   const core = new SimSwitch({ clock, random, identity, endpoints, dialplan: options.dialplan, mediaDuration: options.mediaDuration, firstSequence: options.firstSequence });
   core.busyWhenInUse = options.busyWhenInUse ?? false;
-  const faults = new WireFaults(random.fork('faults'));
+  const faults = new WireFaults(random.fork('faults'), clock);
   const limits: ListenerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const password = options.password ?? 'ClueCon';
   const host = options.host ?? '127.0.0.1';
