@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { headerOf } from '../events/fs-event.ts';
 import { createTestSwitch } from '../testing/test-switch.ts';
+import { executeApi } from './api-commands.ts';
 
 const A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const NONE = '00000000-0000-4000-8000-000000000000';
@@ -107,5 +108,34 @@ describe('busyWhenInUse (test aid)', () => {
     const third = t.api('originate', 'user/1030 &park()');
     await t.clock.advance(2500);
     expect(await third).toBe('-ERR USER_BUSY\n');
+  });
+
+});
+
+describe('show channels and global_getvar (as FreeSWITCH answers them)', () => {
+  it('show channels lists a channel until CHANNEL_DESTROY, in CS_HANGUP and CS_REPORTING too', async () => {
+    const t = createTestSwitch();
+    t.sw.inboundCall({ uuid: A });
+    const seenAt: Record<string, string> = {};
+    t.sw.subscribe((e) => {
+      if (headerOf(e, 'Unique-ID') !== A) return;
+      if (e.name === 'CHANNEL_HANGUP' || e.name === 'CHANNEL_HANGUP_COMPLETE' || (e.name === 'CHANNEL_STATE' && headerOf(e, 'Channel-State') === 'CS_HANGUP')) {
+        executeApi(t.sw, 'show', 'channels as json', (body) => {
+          const rows = (JSON.parse(body) as { rows?: Array<{ uuid: string; state: string }> }).rows ?? [];
+          seenAt[e.name === 'CHANNEL_STATE' ? 'CS_HANGUP' : e.name] = rows.find((r) => r.uuid === A)?.state ?? 'absent';
+        });
+      }
+    });
+    t.sw.hangup(t.sw.get(A)!);
+    expect(seenAt).toEqual({ CHANNEL_HANGUP: 'CS_EXECUTE', CS_HANGUP: 'CS_HANGUP', CHANNEL_HANGUP_COMPLETE: 'CS_REPORTING' });
+    expect(await t.api('show', 'channels as json')).toBe('{"row_count":0}');
+  });
+
+  it('global_getvar core_uuid answers the Core-UUID the events carry', async () => {
+    const t = createTestSwitch();
+    t.sw.inboundCall({ uuid: A });
+    const core = headerOf(t.events[0]!, 'Core-UUID');
+    expect(await t.api('global_getvar', 'core_uuid')).toBe(core);
+    expect(await t.api('global_getvar', '')).toContain(`core_uuid=${core}\n`);
   });
 });

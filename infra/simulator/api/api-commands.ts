@@ -347,6 +347,21 @@ const conference: ApiHandler = (sw, arg, respond) => {
   } else respond(`-ERR Unknown command: ${verb ?? ''}\n`);
 };
 
+/**
+ * global_getvar <var> (mod_commands): the core variable's value, empty when unset; without a name, every core
+ * variable as `name=value` lines. `core_uuid` is the Core-UUID every event carries.
+ */
+const globalGetvar: ApiHandler = (sw, arg, respond) => {
+  const globals: Array<[string, string]> = [
+    ['hostname', sw.identity.hostname],
+    ['local_ip_v4', sw.identity.ipv4],
+    ['core_uuid', sw.identity.coreUuid],
+  ];
+  const name = arg.trim();
+  if (name === '') respond(globals.map(([k, v]) => `${k}=${v}\n`).join(''));
+  else respond(globals.find(([k]) => k === name)?.[1] ?? '');
+};
+
 const handlers: ReadonlyMap<string, ApiHandler> = new Map<string, ApiHandler>([
   ['status', status],
   ['version', (sw, _a, r) => r(`FreeSWITCH Version ${sw.identity.version.replace(/~/g, ' ')}\n`)],
@@ -370,6 +385,7 @@ const handlers: ReadonlyMap<string, ApiHandler> = new Map<string, ApiHandler>([
   ['uuid_phone_event', uuidPhoneEvent],
   ['create_uuid', (sw, _a, r) => r(sw.random.uuid())],
   ['hupall', hupall],
+  ['global_getvar', globalGetvar],
   ['show', show],
   ['conference', conference],
   ['echo', (_sw, a, r) => r(a)],

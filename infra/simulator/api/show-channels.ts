@@ -29,9 +29,15 @@ function row(sw: SimSwitch, ch: SimChannel): Record<string, string> {
   };
 }
 
+/**
+ * A channel is listed until CHANNEL_DESTROY, hanging-up ones included: FreeSWITCH's core db deletes the row on
+ * CHANNEL_DESTROY, and the state column keeps the last running state (CS_HANGUP, CS_REPORTING show as such).
+ */
+const listed = (sw: SimSwitch): SimChannel[] => [...sw.channels.values()];
+
 /** `show channels [as json]`. */
 export function showChannels(sw: SimSwitch, json: boolean): string {
-  const rows = [...sw.channels.values()].filter((c) => !sw.isDown(c)).map((c) => row(sw, c));
+  const rows = listed(sw).map((c) => row(sw, c));
   if (json) return rows.length === 0 ? '{"row_count":0}' : JSON.stringify({ row_count: rows.length, rows });
   const lines = [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => r[c]).join(','))];
   return `${lines.join('\n')}\n\n${rows.length} total.\n`;
@@ -41,8 +47,8 @@ export function showChannels(sw: SimSwitch, json: boolean): string {
 export function showCalls(sw: SimSwitch, json: boolean): string {
   const seen = new Set<string>();
   const rows: Array<Record<string, string>> = [];
-  for (const ch of sw.channels.values()) {
-    if (sw.isDown(ch) || seen.has(ch.uuid)) continue;
+  for (const ch of listed(sw)) {
+    if (seen.has(ch.uuid)) continue;
     const peer = ch.peer ? sw.get(ch.peer) : undefined;
     const a = peer && ch.bridgeRole === 'B' ? peer : ch;
     const b = a === ch ? peer : ch;
