@@ -7,9 +7,10 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
-  serve: { summary: 'Run Ledgerline: HTTP API on the configured event store', load: () => import('./commands/serve.ts') },
+  serve: { summary: 'Run Ledgerline: HTTP API and projections on the configured event store', load: () => import('./commands/serve.ts') },
   sim: { summary: 'Run the FreeSWITCH Event Socket simulator (sim --port 8021 --password ClueCon)', load: () => import('./commands/sim.ts') },
   keys: { summary: 'API keys: keys create --role <role> --tenant <t> [--agent <id>] [--name <label>] | keys list [--tenant <t>] | keys revoke <keyId>', load: () => import('./commands/keys.ts') },
+  projections: { summary: 'Projection status and blue-green rebuilds (projections status [--json] | projections rebuild <name>)', load: () => import('./commands/projections.ts') },
   audit: { summary: 'Verify the hash chains of the event log (audit verify [--stream <name>])', load: () => import('./commands/audit.ts') },
 };
 
