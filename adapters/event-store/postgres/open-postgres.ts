@@ -2,7 +2,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { EventStore } from '../port.ts';
-import { openSqlEventStore, type AppendParams, type AppendRow, type SqlEventStoreOptions } from './sql-event-store.ts';
+import { openSqlEventStore, type SqlEventStoreOptions } from './sql-event-store.ts';
 
 /** Pool size and timeouts on top of the shared store options. */
 export interface PostgresEventStoreOptions extends SqlEventStoreOptions {
@@ -22,10 +22,10 @@ export interface PostgresEventStoreOptions extends SqlEventStoreOptions {
 export async function openPostgresEventStore(url: string, options: PostgresEventStoreOptions = {}): Promise<EventStore> {
   const pool = createEventStorePool(url, options);
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-  // The append runs as a named prepared statement: parsed and planned once per connection, not per call.
-  const runAppend = async (text: string, values: AppendParams) => (await pool.query<AppendRow>({ name: 'll_append_v1', text, values: [...values] })).rows[0];
+  // The appends run as named prepared statements: parsed and planned once per connection, not per call.
+  const runPrepared = async (name: string, text: string, values: readonly unknown[]) => (await pool.query<Record<string, unknown>>({ name, text, values: [...values] })).rows[0];
   try {
-    return await openSqlEventStore(db, options, { runAppend });
+    return await openSqlEventStore(db, options, { runPrepared });
   } catch (err) {
     await db.destroy();
     throw err;

@@ -116,15 +116,30 @@ export interface AppendRow {
   o_actual: string | null;
 }
 
-/** Driver-specific fast paths (the pg Pool runs the append as a named prepared statement). */
+/** The one-event append (`ll_append_one`) with numbered parameters. */
+export const APPEND_ONE_SQL = 'SELECT ll_append_one($1, $2, $3::bigint, $4::uuid, $5, $6, $7, $8) AS r';
+
+/** Driver-specific fast paths (the pg Pool runs the appends as named prepared statements). */
 export interface SqlEventStoreDriverHooks {
-  readonly runAppend?: (text: string, params: AppendParams) => Promise<AppendRow | undefined>;
+  /** Runs `text` as the prepared statement `name` and returns its first row. */
+  readonly runPrepared?: (name: string, text: string, values: readonly unknown[]) => Promise<Record<string, unknown> | undefined>;
 }
 
 /** Runs the migrations on `db`, then returns the store; `close()` destroys `db`. */
 export async function openSqlEventStore(db: Db, options: SqlEventStoreOptions = {}, hooks: SqlEventStoreDriverHooks = {}): Promise<EventStore> {
   await migrateEventStore(db);
   return new SqlEventStore(db, options, hooks);
+}
+
+function appendOneCall(p: readonly unknown[]): RawBuilder<{ r: string }> {
+  return sql<{ r: string }>`SELECT ll_append_one(${p[0]}, ${p[1]}, ${p[2]}::bigint, ${p[3]}::uuid, ${p[4]}, ${p[5]}, ${p[6]}, ${p[7]}) AS r`;
+}
+
+/** Reads `ll_append_one`'s text result into the shape `ll_append` returns. */
+function parseAppendOne(text: string): AppendRow {
+  const [outcome, a, tx, seq] = text.split(' ');
+  if (outcome === 'ok' || outcome === 'idempotent') return { o_outcome: outcome, o_next_revision: a!, o_tx: tx!, o_seq: seq!, o_actual: null };
+  return { o_outcome: outcome as AppendRow['o_outcome'], o_next_revision: null, o_tx: null, o_seq: null, o_actual: a ?? null };
 }
 
 function appendCall(p: AppendParams): RawBuilder<AppendRow> {
@@ -136,14 +151,14 @@ class SqlEventStore implements EventStore {
   readonly #pollIntervalMs: number;
   readonly #batchSize: number;
   readonly #commitDelayMs: (() => number) | undefined;
-  readonly #runAppend: SqlEventStoreDriverHooks['runAppend'];
+  readonly #runPrepared: SqlEventStoreDriverHooks['runPrepared'];
   readonly #wakers = new Set<() => void>();
   readonly #subscriptions = new Set<PollingSubscription>();
   #closed = false;
 
   constructor(db: Db, options: SqlEventStoreOptions, hooks: SqlEventStoreDriverHooks) {
     this.#db = db;
-    this.#runAppend = hooks.runAppend;
+    this.#runPrepared = hooks.runPrepared;
     this.#pollIntervalMs = options.pollIntervalMs ?? 20;
     this.#batchSize = options.batchSize ?? 2000;
     this.#commitDelayMs = options.commitDelayMs;
@@ -154,32 +169,44 @@ class SqlEventStore implements EventStore {
     validateStreamName(stream);
     const expected = validateExpectedRevision(options.expectedRevision);
     const valid = validateEvents(stream, events);
-    const ids: string[] = [];
-    const types: string[] = [];
-    const data: string[] = [];
-    const metadata: string[] = [];
-    const content: string[] = [];
-    for (const e of valid) {
-      ids.push(e.id);
-      types.push(e.type);
-      data.push(e.dataJson);
-      metadata.push(e.metadataJson);
-      content.push(contentHashOfCanonical(e.id, e.type, e.dataJson, e.metadataJson));
-    }
     const kind = typeof expected === 'bigint' ? 'revision' : expected;
     const revision = typeof expected === 'bigint' ? expected.toString() : null;
-    const params: AppendParams = [stream, kind, revision, ids, types, data, metadata, content];
+    let params: AppendParams;
+    let one: unknown[] | undefined;
+    if (valid.length === 1) {
+      const e = valid[0]!;
+      const content = contentHashOfCanonical(e.id, e.type, e.dataJson, e.metadataJson);
+      one = [stream, kind, revision, e.id, e.type, e.dataJson, e.metadataJson, content];
+      params = [stream, kind, revision, [e.id], [e.type], [e.dataJson], [e.metadataJson], [content]];
+    } else {
+      const ids: string[] = [];
+      const types: string[] = [];
+      const data: string[] = [];
+      const metadata: string[] = [];
+      const content: string[] = [];
+      for (const e of valid) {
+        ids.push(e.id);
+        types.push(e.type);
+        data.push(e.dataJson);
+        metadata.push(e.metadataJson);
+        content.push(contentHashOfCanonical(e.id, e.type, e.dataJson, e.metadataJson));
+      }
+      params = [stream, kind, revision, ids, types, data, metadata, content];
+    }
     let row: AppendRow | undefined;
     try {
       const delay = this.#commitDelayMs?.() ?? 0;
       if (delay > 0) {
         row = await this.#db.transaction().execute(async (trx) => {
-          const r = (await appendCall(params).execute(trx)).rows[0];
+          const r = one ? parseAppendOne((await appendOneCall(one).execute(trx)).rows[0]!.r) : (await appendCall(params).execute(trx)).rows[0];
           await sql`SELECT pg_sleep(${delay / 1000})`.execute(trx);
           return r;
         });
-      } else if (this.#runAppend) {
-        row = await this.#runAppend(APPEND_SQL, params);
+      } else if (one) {
+        const r = this.#runPrepared ? ((await this.#runPrepared('ll_append_one_v1', APPEND_ONE_SQL, one)) as { r: string } | undefined) : (await appendOneCall(one).execute(this.#db)).rows[0];
+        row = r && parseAppendOne(r.r);
+      } else if (this.#runPrepared) {
+        row = (await this.#runPrepared('ll_append_v1', APPEND_SQL, params)) as AppendRow | undefined;
       } else {
         row = (await appendCall(params).execute(this.#db)).rows[0];
       }
