@@ -5,10 +5,13 @@
  */
 import { LedgerlineError } from '../domain/errors/ledgerline-error.ts';
 import type { ProjectionDefinition } from './projection.ts';
+import { activeCalls } from './active-calls/active-calls.ts';
+import { agentBoard } from './agent-board/agent-board.ts';
+import { queueStats } from './queue-stats/queue-stats.ts';
 import { streamStats } from './stream-stats/stream-stats.ts';
 
 /** The registered projections, by name order of registration. */
-export const projectionRegistry: readonly ProjectionDefinition[] = checkedRegistry([streamStats]);
+export const projectionRegistry: readonly ProjectionDefinition[] = checkedRegistry([streamStats, queueStats, agentBoard, activeCalls]);
 
 /** The registered projection called `name`; NOT_FOUND lists the known names. */
 export function findProjection(name: string, registry: readonly ProjectionDefinition[] = projectionRegistry): ProjectionDefinition {
