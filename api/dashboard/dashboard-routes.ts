@@ -98,7 +98,7 @@ export function dashboardRoutes(options: DashboardRoutesOptions): FastifyPluginA
       async (request) => {
         const principal = principalOf(request);
         const { state } = request.query;
-        const agents = scopeAgents(principal, await listAgents(db, principal.tenant));
+        const agents = scopeAgents(principal, await listAgents(db, principal.tenant, ctx.clock()));
         return { agents: state === undefined ? agents : agents.filter((a) => a.state === state) };
       },
     );

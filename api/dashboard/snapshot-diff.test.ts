@@ -39,11 +39,14 @@ describe('diffSnapshots', () => {
     });
   });
 
-  it('appends new chart points, and replaces the series when earlier points went away (a new day)', () => {
+  it('appends new chart points over the provisional point of the last snapshot, and replaces the series when history went away (a new day)', () => {
     const p = (at: number, sl: number) => ({ at, queueId: 'q1', serviceLevel: sl, abandonmentRate: 0 });
-    const prev = snapshot({ serviceLevelToday: [p(1, 0.9)] });
-    expect(diffSnapshots(prev, snapshot({ serviceLevelToday: [p(1, 0.9), p(2, 0.8)] }))?.serviceLevelToday).toEqual({ replace: false, points: [p(2, 0.8)] });
-    expect(diffSnapshots(prev, snapshot({ serviceLevelToday: [p(5, 1)] }))?.serviceLevelToday).toEqual({ replace: true, points: [p(5, 1)] });
+    const prev = snapshot({ at: 2, serviceLevelToday: [p(1, 0.9), p(2, 0.85)] });
+    const next = snapshot({ at: 3, serviceLevelToday: [p(1, 0.9), p(3, 0.8)] });
+    expect(diffSnapshots(prev, next)?.serviceLevelToday).toEqual({ replace: false, points: [p(3, 0.8)] });
+    expect(applyChange(prev, diffSnapshots(prev, next)!).serviceLevelToday).toEqual(next.serviceLevelToday);
+    expect(diffSnapshots(prev, snapshot({ at: 9, serviceLevelToday: [p(9, 1)] }))?.serviceLevelToday).toEqual({ replace: true, points: [p(9, 1)] });
+    expect(diffSnapshots(prev, { ...prev })).toBeNull();
   });
 
   it('applied to the previous snapshot gives the next one (any two snapshots)', () => {
@@ -55,6 +58,7 @@ describe('diffSnapshots', () => {
       maxLength: 5,
     });
     const snap = fc.record({
+      at: fc.nat(5),
       position: fc.constantFrom(null, 'p1', 'p2'),
       queues: rows((id, v) => queue(id, v), (q) => q.queueId),
       agents: rows((id, v) => agent(id, ['available', 'on-contact', 'not-ready', 'logged-out'][v]!), (a) => a.agentId),

@@ -14,7 +14,10 @@ export interface DashboardChange {
   readonly queues?: RowChanges<DashboardQueue>;
   readonly agents?: RowChanges<DashboardAgent>;
   readonly calls?: RowChanges<DashboardCall>;
-  /** New points of today's chart; `replace` when earlier points changed or went away (a new day): then `points` is the whole series. */
+  /**
+   * Today's chart. `replace`: `points` is the whole series (earlier points changed or went away: a new day). Otherwise
+   * drop the points stamped with the previous snapshot's `at` (provisional: the instant it was computed) and append `points`.
+   */
   readonly serviceLevelToday?: { replace: boolean; points: DashboardSnapshot['serviceLevelToday'] };
 }
 
@@ -26,14 +29,18 @@ function rowChanges<T>(prev: readonly T[], next: readonly T[], idOf: (row: T) =>
   return upserted.length || removed.length ? { upserted, removed } : undefined;
 }
 
-function chartChanges(prev: DashboardSnapshot['serviceLevelToday'], next: DashboardSnapshot['serviceLevelToday']): DashboardChange['serviceLevelToday'] {
+function chartChanges(prev: DashboardSnapshot, next: DashboardSnapshot): DashboardChange['serviceLevelToday'] {
+  const json = (p: DashboardSnapshot['serviceLevelToday'][number]) => JSON.stringify(p);
   const keyOf = (p: DashboardSnapshot['serviceLevelToday'][number]) => `${p.queueId}@${p.at}`;
-  const nextByKey = new Map(next.map((p) => [keyOf(p), JSON.stringify(p)]));
-  const kept = prev.every((p) => nextByKey.get(keyOf(p)) === JSON.stringify(p));
-  if (!kept) return { replace: true, points: next };
-  const known = new Set(prev.map(keyOf));
-  const points = next.filter((p) => !known.has(keyOf(p)));
-  return points.length ? { replace: false, points } : undefined;
+  const [a, b] = [prev.serviceLevelToday, next.serviceLevelToday];
+  if (a.length === b.length && a.every((p, i) => json(p) === json(b[i]!))) return undefined;
+  // Points stamped with the snapshot's own time are provisional (the current instant): the client drops them when
+  // the next change arrives, so they never count as history that went away.
+  const stable = a.filter((p) => p.at !== prev.at);
+  const nextByKey = new Map(b.map((p) => [keyOf(p), json(p)]));
+  if (!stable.every((p) => nextByKey.get(keyOf(p)) === json(p))) return { replace: true, points: b };
+  const known = new Set(stable.map(keyOf));
+  return { replace: false, points: b.filter((p) => !known.has(keyOf(p))) };
 }
 
 /**
@@ -44,7 +51,7 @@ export function diffSnapshots(prev: DashboardSnapshot, next: DashboardSnapshot):
   const queues = rowChanges(prev.queues, next.queues, (q) => q.queueId);
   const agents = rowChanges(prev.agents, next.agents, (a) => a.agentId);
   const calls = rowChanges(prev.calls, next.calls, (c) => c.callId);
-  const serviceLevelToday = chartChanges(prev.serviceLevelToday, next.serviceLevelToday);
+  const serviceLevelToday = chartChanges(prev, next);
   if (!queues && !agents && !calls && !serviceLevelToday && prev.position === next.position) return null;
   return {
     at: next.at,
@@ -74,6 +81,10 @@ export function applyChange(snapshot: DashboardSnapshot, change: DashboardChange
     queues: applyRows(snapshot.queues, change.queues, (q) => q.queueId),
     agents: applyRows(snapshot.agents, change.agents, (a) => a.agentId),
     calls: applyRows(snapshot.calls, change.calls, (c) => c.callId),
-    serviceLevelToday: !chart ? snapshot.serviceLevelToday : chart.replace ? chart.points : [...snapshot.serviceLevelToday, ...chart.points],
+    serviceLevelToday: !chart
+      ? snapshot.serviceLevelToday
+      : chart.replace
+        ? chart.points
+        : [...snapshot.serviceLevelToday.filter((p) => p.at !== snapshot.at), ...chart.points],
   };
 }

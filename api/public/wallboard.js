@@ -101,7 +101,8 @@ function applyChange(s, c) {
     queues: applyRows(s.queues, c.queues, (q) => q.queueId),
     agents: applyRows(s.agents, c.agents, (a) => a.agentId),
     calls: applyRows(s.calls, c.calls, (x) => x.callId),
-    serviceLevelToday: !chart ? s.serviceLevelToday : chart.replace ? chart.points : [...s.serviceLevelToday, ...chart.points],
+    // Points at the previous snapshot's own time were provisional: the change supersedes them.
+    serviceLevelToday: !chart ? s.serviceLevelToday : chart.replace ? chart.points : [...s.serviceLevelToday.filter((p) => p.at !== s.at), ...chart.points],
   };
 }
 
