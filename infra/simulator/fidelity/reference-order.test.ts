@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FsEvent } from '../events/fs-event.ts';
 import { createTestSwitch } from '../testing/test-switch.ts';
-import { type EventHeaders, checkCall, checkConnection, checkEvent, checkLeg } from './reference-order.ts';
+import { type EventHeaders, checkCall, checkConnection, checkEvent, checkLeg, checkOriginateJob } from './reference-order.ts';
 
 type Ev = Record<string, string>;
 const CORE = 'c0000000-0000-4000-8000-00000000c0de';
@@ -246,5 +246,27 @@ describe('reference order checker on real dumps (§2.8) and on the simulator', (
     const events = t.events.map(asHeaders);
     expect(checkCall(events.filter((e) => e['Unique-ID'] === A || e['Unique-ID'] === B))).toEqual([]);
     expect(checkConnection(events)).toEqual([]);
+  });
+});
+
+describe('reference order checker: originate jobs (§3.2, §3.3)', () => {
+  const job = (body: string, seq: number): EventHeaders => ({ 'Event-Name': 'BACKGROUND_JOB', 'Event-Sequence': String(seq), _body: body });
+
+  it('+OK after the leg answered passes; +OK before it, or for another uuid, fails', () => {
+    const { events } = referenceCall();
+    const legB = events.filter((e) => e['Unique-ID'] === B);
+    const answered = Number(legB.find(is('CHANNEL_ANSWER'))!['Event-Sequence']);
+    expect(checkOriginateJob(job(`+OK ${B}\n`, answered + 1), B, legB)).toEqual([]);
+    expect(rules(checkOriginateJob(job(`+OK ${B}\n`, answered - 1), B, legB))).toEqual(['job-after-answer']);
+    expect(rules(checkOriginateJob(job(`+OK ${A}\n`, answered + 1), B, legB))).toEqual(['job-body']);
+  });
+
+  it('-ERR names the leg’s hangup cause; a mismatch or an answered leg fails', () => {
+    const b = new Leg(B, { n: 1 });
+    const legB = [b.ev('CHANNEL_OUTGOING'), b.state('CS_INIT'), b.create(), b.ev('CHANNEL_PROGRESS'), b.hangup('NO_ANSWER'), ...b.tail(0, 20)];
+    expect(checkOriginateJob(job('-ERR NO_ANSWER\n', 100), B, legB)).toEqual([]);
+    expect(rules(checkOriginateJob(job('-ERR USER_BUSY\n', 100), B, legB))).toEqual(['job-cause']);
+    const { events } = referenceCall();
+    expect(rules(checkOriginateJob(job('-ERR NORMAL_CLEARING\n', 99999), B, events.filter((e) => e['Unique-ID'] === B)))).toEqual(['job-failed-after-answer']);
   });
 });

@@ -378,3 +378,25 @@ export function checkConnection(events: readonly EventHeaders[], options: { stri
   });
   return r.violations;
 }
+
+/**
+ * An originate's BACKGROUND_JOB against its leg's events (`origination_uuid` = `leg`): `+OK <leg>` only once the leg
+ * answered (§3.2: the originate API returns when B answered); `-ERR <CAUSE>` names the leg's own hangup cause and
+ * the leg never answered (§3.3, §4: `-ERR %s` with the cause string).
+ */
+export function checkOriginateJob(job: EventHeaders, leg: string, legEvents: readonly EventHeaders[]): OrderViolation[] {
+  const r = new Report();
+  const body = header(job, '_body') ?? '';
+  const answer = legEvents.find((e) => nameOf(e) === 'CHANNEL_ANSWER');
+  const hangup = legEvents.find((e) => nameOf(e) === 'CHANNEL_HANGUP');
+  if (body.startsWith('+OK')) {
+    if (body !== `+OK ${leg}\n`) r.add('job-body', '§3.2, §4', 0, `BACKGROUND_JOB body ${JSON.stringify(body)}, expected "+OK ${leg}\\n"`, leg);
+    if (!answer || !(seqOf(answer) < seqOf(job))) r.add('job-after-answer', '§3.2', 0, `+OK job (seq ${seqOf(job)}) before the leg answered (seq ${answer ? seqOf(answer) : 'never'})`, leg);
+  } else {
+    const m = /^-ERR ([A-Z_]+)\n$/.exec(body);
+    if (!m) r.add('job-body', '§3.3, §4', 0, `BACKGROUND_JOB body ${JSON.stringify(body)} is neither +OK nor -ERR <CAUSE>`, leg);
+    else if (hangup && header(hangup, 'Hangup-Cause') !== m[1]) r.add('job-cause', '§3.3', 0, `-ERR ${m[1]} but the leg hung up with ${header(hangup, 'Hangup-Cause')}`, leg);
+    if (answer) r.add('job-failed-after-answer', '§3.3', 0, 'a failed originate whose leg answered', leg);
+  }
+  return r.violations;
+}

@@ -11,7 +11,7 @@ import { createSeededRandom } from '../random/seeded-random.ts';
 import { type Simulator, startSimulator } from '../server/start-simulator.ts';
 import type { TrafficGenerator } from '../traffic/traffic-generator.ts';
 import { type JsonEvent, JsonEslClient } from '../testing/json-esl-client.ts';
-import { type EventHeaders, type OrderViolation, checkCall, checkConnection, header } from './reference-order.ts';
+import { type EventHeaders, type OrderViolation, checkCall, checkConnection, checkOriginateJob, header } from './reference-order.ts';
 
 const CALLS = 1000;
 const AGENTS = Array.from({ length: 100 }, (_, i) => String(1000 + i));
@@ -24,6 +24,7 @@ const KEEP = new Set([
   'Answer-State', 'Hangup-Cause', 'Original-Channel-Call-State', 'Bridge-A-Unique-ID', 'Bridge-B-Unique-ID',
   'Other-Leg-Unique-ID', 'Application', 'Application-UUID', 'Record-File-Path', 'Playback-File-Path',
   'Caller-Channel-Answered-Time', 'variable_billsec', 'variable_duration', 'variable_sim_call_a', 'Call-Direction',
+  'Job-UUID', '_body',
 ]);
 
 function project(e: JsonEvent): EventHeaders {
@@ -56,6 +57,7 @@ interface Leg {
   agent: string;
   job: string;
   jobDone: boolean;
+  jobEvent?: EventHeaders;
   created: boolean;
   destroyed: boolean;
 }
@@ -89,6 +91,8 @@ class Acd {
     this.connectionEvents.push(e);
     const name = header(e, 'Event-Name');
     if (name === 'BACKGROUND_JOB') {
+      const leg = this.byJob.get(String(raw['Job-UUID']));
+      if (leg) leg.jobEvent = e;
       this.jobDone(String(raw['Job-UUID']), String(raw._body ?? ''));
       return;
     }
@@ -307,6 +311,15 @@ describe(`${CALLS} calls on an accelerated clock`, () => {
     for (const v of bad) byRule.set(v.rule, (byRule.get(v.rule) ?? 0) + 1);
     expect({ byRule: Object.fromEntries(byRule), first: bad.slice(0, 5) }).toEqual({ byRule: {}, first: [] });
     expect(checkConnection(acd.connectionEvents)).toEqual([]);
+  });
+
+  it('every originate’s BACKGROUND_JOB agrees with its agent leg (+OK after answer, -ERR with the leg’s cause)', () => {
+    const bad: OrderViolation[] = [];
+    for (const [b, leg] of acd.legs) {
+      expect(leg.jobEvent, b).toBeDefined();
+      bad.push(...checkOriginateJob(leg.jobEvent!, b, leg.call.events.filter((e) => header(e, 'Unique-ID') === b)));
+    }
+    expect(bad.slice(0, 5)).toEqual([]);
   });
 
   it('the checker fails on these real dumps once a rule is broken (it is not vacuous here)', () => {
