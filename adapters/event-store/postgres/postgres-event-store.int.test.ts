@@ -217,6 +217,35 @@ describe('PostgreSQL specifics', () => {
     expect((await collect(() => store.readStream(b))).map((e) => e.type)).toEqual(['C']);
   });
 
+  it('Given multi-event appends on the fast path and on every fall-through (metadata, soft delete, conflict, retry), Then the stored JSON is byte for byte the canonical JSON and the chain verifies', async () => {
+    const tricky = { z: 'quote " backslash \\ newline \n tab \t', a: ['é', '😀', '\u2028', 0, -0, 1e21, 0.1], m: { b: null, a: true } };
+    const canonical = '{"a":["é","😀","\u2028",0,0,1e+21,0.1],"m":{"a":true,"b":null},"z":"quote \\" backslash \\\\ newline \\n tab \\t"}';
+    const fast = uniqueStream('batch');
+    await store.appendToStream(fast, [event('TA', tricky, { k: 'ü' }), event('B', [tricky])], { expectedRevision: 'no_stream' });
+    const withMeta = uniqueStream('batch');
+    await store.setStreamMetadata(withMeta, { owner: 'x' });
+    await store.appendToStream(withMeta, [event('TA', tricky), event('B', 2)], { expectedRevision: 'no_stream' });
+    const deleted = uniqueStream('batch');
+    await store.appendToStream(deleted, [event('A', 1), event('B', 2)]);
+    await store.deleteStream(deleted);
+    await store.appendToStream(deleted, [event('TC', tricky), event('D', 4)], { expectedRevision: 1n });
+    const batch = [event('TE', tricky), event('F', 6)];
+    const first = await store.appendToStream(deleted, batch, { expectedRevision: 3n });
+    expect(await store.appendToStream(deleted, batch, { expectedRevision: 3n })).toEqual(first);
+    expect(await failure(() => store.appendToStream(deleted, [event('G', 7), event('H', 8)], { expectedRevision: 3n }))).toBeInstanceOf(Error);
+
+    const stored = await client.query<{ stream_id: string; revision: string; data: string; metadata: string }>(
+      `SELECT stream_id, revision::text, data::text AS data, metadata::text AS metadata FROM ll_events
+       WHERE stream_id = ANY($1) AND event_type LIKE 'T%' ORDER BY stream_id, revision`,
+      [[fast, withMeta, deleted]],
+    );
+    expect(stored.rows.map((r) => r.data)).toEqual(stored.rows.map(() => canonical));
+    expect(stored.rows.find((r) => r.stream_id === fast)!.metadata).toBe('{"k":"ü"}');
+    expect((await collect(() => store.readStream(deleted))).map((e) => `${e.type}@${e.revision}`)).toEqual(['TC@2', 'D@3', 'TE@4', 'F@5']);
+    expect((await collect(() => store.readStream(withMeta))).map((e) => e.data)).toEqual([JSON.parse(canonical), 2]);
+    for (const stream of [fast, withMeta, deleted]) expect((await store.verifyChain({ stream })).ok).toBe(true);
+  });
+
   it('Given bad input, Then not a single row is written', async () => {
     const count = async () => Number((await client.query<{ n: string }>('SELECT count(*)::text AS n FROM ll_events')).rows[0]!.n);
     const before = await count();

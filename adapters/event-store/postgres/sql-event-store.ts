@@ -101,10 +101,7 @@ const VISIBLE = sql.raw('e.tx_id < pg_snapshot_xmin(pg_current_snapshot())');
 const STREAM_LOCK_CLASS = 1819047936;
 const MAX_REVISION = 9223372036854775807n;
 
-/** The append statement with numbered parameters, for a driver that prepares it once per connection by name. */
-export const APPEND_SQL = 'SELECT * FROM ll_append($1, $2, $3::bigint, $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[])';
-
-/** One append's parameters, in APPEND_SQL's order. */
+/** One append's parameters, in `ll_append`'s order (also what `ll_find_retry` needs). */
 export type AppendParams = readonly [string, string, string | null, string[], string[], string[], string[], string[]];
 
 /** What `ll_append` returns. */
@@ -118,6 +115,9 @@ export interface AppendRow {
 
 /** The one-event append (`ll_append_one`) with numbered parameters. */
 export const APPEND_ONE_SQL = 'SELECT ll_append_one($1, $2, $3::bigint, $4::uuid, $5, $6, $7, $8) AS r';
+
+/** The multi-event append (`ll_append_batch`): data and metadata as JSON arrays of the events' canonical JSON. */
+export const APPEND_BATCH_SQL = 'SELECT ll_append_batch($1, $2, $3::bigint, $4::uuid[], $5::text[], $6::json, $7::json, $8::text[]) AS r';
 
 /** Driver-specific fast paths (the pg Pool runs the appends as named prepared statements). */
 export interface SqlEventStoreDriverHooks {
@@ -135,15 +135,15 @@ function appendOneCall(p: readonly unknown[]): RawBuilder<{ r: string }> {
   return sql<{ r: string }>`SELECT ll_append_one(${p[0]}, ${p[1]}, ${p[2]}::bigint, ${p[3]}::uuid, ${p[4]}, ${p[5]}, ${p[6]}, ${p[7]}) AS r`;
 }
 
-/** Reads `ll_append_one`'s text result into the shape `ll_append` returns. */
+/** Reads the text result of `ll_append_one` / `ll_append_batch` into the shape `ll_append` returns. */
 function parseAppendOne(text: string): AppendRow {
   const [outcome, a, tx, seq] = text.split(' ');
   if (outcome === 'ok' || outcome === 'idempotent') return { o_outcome: outcome, o_next_revision: a!, o_tx: tx!, o_seq: seq!, o_actual: null };
   return { o_outcome: outcome as AppendRow['o_outcome'], o_next_revision: null, o_tx: null, o_seq: null, o_actual: a ?? null };
 }
 
-function appendCall(p: AppendParams): RawBuilder<AppendRow> {
-  return sql<AppendRow>`SELECT * FROM ll_append(${p[0]}, ${p[1]}, ${p[2]}::bigint, ${p[3]}::uuid[], ${p[4]}::text[], ${p[5]}::text[], ${p[6]}::text[], ${p[7]}::text[])`;
+function appendBatchCall(p: readonly unknown[]): RawBuilder<{ r: string }> {
+  return sql<{ r: string }>`SELECT ll_append_batch(${p[0]}, ${p[1]}, ${p[2]}::bigint, ${p[3]}::uuid[], ${p[4]}::text[], ${p[5]}::json, ${p[6]}::json, ${p[7]}::text[]) AS r`;
 }
 
 class SqlEventStore implements EventStore {
@@ -172,12 +172,13 @@ class SqlEventStore implements EventStore {
     const kind = typeof expected === 'bigint' ? 'revision' : expected;
     const revision = typeof expected === 'bigint' ? expected.toString() : null;
     let params: AppendParams;
-    let one: unknown[] | undefined;
+    // The statement's parameters and how to run it: ll_append_one for one event, ll_append_batch for more.
+    let call: { name: string; text: string; values: unknown[]; build: (p: readonly unknown[]) => RawBuilder<{ r: string }> };
     if (valid.length === 1) {
       const e = valid[0]!;
       const content = contentHashOfCanonical(e.id, e.type, e.dataJson, e.metadataJson);
-      one = [stream, kind, revision, e.id, e.type, e.dataJson, e.metadataJson, content];
       params = [stream, kind, revision, [e.id], [e.type], [e.dataJson], [e.metadataJson], [content]];
+      call = { name: 'll_append_one_v1', text: APPEND_ONE_SQL, values: [stream, kind, revision, e.id, e.type, e.dataJson, e.metadataJson, content], build: appendOneCall };
     } else {
       const ids: string[] = [];
       const types: string[] = [];
@@ -192,24 +193,25 @@ class SqlEventStore implements EventStore {
         content.push(contentHashOfCanonical(e.id, e.type, e.dataJson, e.metadataJson));
       }
       params = [stream, kind, revision, ids, types, data, metadata, content];
+      const values = [stream, kind, revision, ids, types, `[${data.join(',')}]`, `[${metadata.join(',')}]`, content];
+      call = { name: 'll_append_batch_v1', text: APPEND_BATCH_SQL, values, build: appendBatchCall };
     }
     let row: AppendRow | undefined;
     try {
       const delay = this.#commitDelayMs?.() ?? 0;
+      let result: { r: string } | undefined;
       if (delay > 0) {
-        row = await this.#db.transaction().execute(async (trx) => {
-          const r = one ? parseAppendOne((await appendOneCall(one).execute(trx)).rows[0]!.r) : (await appendCall(params).execute(trx)).rows[0];
+        result = await this.#db.transaction().execute(async (trx) => {
+          const r = (await call.build(call.values).execute(trx)).rows[0];
           await sql`SELECT pg_sleep(${delay / 1000})`.execute(trx);
           return r;
         });
-      } else if (one) {
-        const r = this.#runPrepared ? ((await this.#runPrepared('ll_append_one_v1', APPEND_ONE_SQL, one)) as { r: string } | undefined) : (await appendOneCall(one).execute(this.#db)).rows[0];
-        row = r && parseAppendOne(r.r);
       } else if (this.#runPrepared) {
-        row = (await this.#runPrepared('ll_append_v1', APPEND_SQL, params)) as AppendRow | undefined;
+        result = (await this.#runPrepared(call.name, call.text, call.values)) as { r: string } | undefined;
       } else {
-        row = (await appendCall(params).execute(this.#db)).rows[0];
+        result = (await call.build(call.values).execute(this.#db)).rows[0];
       }
+      row = result && parseAppendOne(result.r);
     } catch (err) {
       if (!isUniqueViolation(err, 'll_events_stream_event_id')) throw err;
       row = await this.#retryOrConflict(params);

@@ -223,10 +223,71 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       RETURN r.o_outcome || ' ' || coalesce(r.o_actual, 'no_stream');
     END
     $fn$`.execute(db);
+
+  // The multi-event append: as ll_append_one, but the payloads arrive as two JSON arrays built by joining the
+  // events' canonical JSON (no array-literal escaping in the driver, no array_in unescaping and no second JSON
+  // parse per event here: json_array_elements hands back each element's original text). The head is read once,
+  // the chain is hashed in a loop of plain expressions, and one INSERT writes every row. Anything unusual falls
+  // through to ll_append. Result: as ll_append_one.
+  await sql`
+    CREATE FUNCTION ll_append_batch(
+      p_stream text, p_expected_kind text, p_expected_revision bigint,
+      p_ids uuid[], p_types text[], p_data json, p_metadata json, p_content text[])
+    RETURNS text
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_locked text;
+      v_last bigint;
+      v_hash text;
+      v_special boolean;
+      v_n int := cardinality(p_ids);
+      v_prevs text[];
+      v_hashes text[];
+      v_seq bigint;
+      r record;
+    BEGIN
+      -- Must come before anything that assigns this transaction an id (see the migration's header).
+      v_locked := pg_advisory_xact_lock(1819047936, hashtext(p_stream))::text;
+      SELECT coalesce(x.revision, -1), coalesce(x.hash, repeat('0', 64)), EXISTS (SELECT 1 FROM ll_streams s WHERE s.stream_id = p_stream)
+        INTO v_last, v_hash, v_special
+        FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (SELECT e.revision, e.hash FROM ll_events e WHERE e.stream_id = p_stream ORDER BY e.revision DESC LIMIT 1) x ON true;
+      IF NOT v_special AND (CASE p_expected_kind
+          WHEN 'any' THEN true
+          WHEN 'no_stream' THEN v_last < 0
+          WHEN 'stream_exists' THEN v_last >= 0
+          ELSE v_last >= 0 AND v_last = p_expected_revision
+        END) THEN
+        v_prevs := array_fill(NULL::text, ARRAY[v_n]);
+        v_hashes := v_prevs;
+        FOR i IN 1..v_n LOOP
+          v_prevs[i] := v_hash;
+          v_hash := encode(sha256(convert_to(v_hash || ':' || p_stream || ':' || (v_last + i)::text || ':' || p_content[i], 'UTF8')), 'hex');
+          v_hashes[i] := v_hash;
+        END LOOP;
+        WITH ins AS (
+          INSERT INTO ll_events (stream_id, revision, event_id, event_type, data, metadata, prev_hash, hash)
+          SELECT p_stream, v_last + u.i, u.id, u.t, u.d, u.m, u.p, u.h
+            FROM ROWS FROM (unnest(p_ids), unnest(p_types), json_array_elements(p_data), json_array_elements(p_metadata), unnest(v_prevs), unnest(v_hashes))
+              WITH ORDINALITY AS u(id, t, d, m, p, h, i)
+          RETURNING ll_events.global_seq
+        )
+        SELECT max(ins.global_seq) INTO v_seq FROM ins;
+        RETURN 'ok ' || (v_last + v_n)::text || ' ' || pg_current_xact_id()::text || ' ' || v_seq::text;
+      END IF;
+      SELECT * INTO r FROM ll_append(p_stream, p_expected_kind, p_expected_revision, p_ids, p_types,
+        ARRAY(SELECT json_array_elements_text(p_data)), ARRAY(SELECT json_array_elements_text(p_metadata)), p_content);
+      IF r.o_outcome IN ('ok', 'idempotent') THEN
+        RETURN r.o_outcome || ' ' || r.o_next_revision::text || ' ' || r.o_tx || ' ' || r.o_seq::text;
+      END IF;
+      RETURN r.o_outcome || ' ' || coalesce(r.o_actual, 'no_stream');
+    END
+    $fn$`.execute(db);
 }
 
 /** Removes the schema (for tests of the migrator only: it drops every event). */
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP FUNCTION IF EXISTS ll_append_batch(text, text, bigint, uuid[], text[], json, json, text[])`.execute(db);
   await sql`DROP FUNCTION IF EXISTS ll_append_one(text, text, bigint, uuid, text, text, text, text)`.execute(db);
   await sql`DROP FUNCTION IF EXISTS ll_append(text, text, bigint, uuid[], text[], text[], text[], text[])`.execute(db);
   await sql`DROP FUNCTION IF EXISTS ll_find_retry(text, text, bigint, uuid[])`.execute(db);
