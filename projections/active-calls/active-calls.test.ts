@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { recorded } from '../queue-stats/recorded-event.ts';
+import { activeCalls, activeCallsWrites } from './active-calls.ts';
+
+const T = Date.UTC(2026, 10, 22, 10, 0, 0);
+const key = { tenant: 'acme', call_id: 'c1' };
+
+describe('active_calls handler', () => {
+  it('Given CallArrived, Then the call is in progress since then, not on hold', () => {
+    const e = recorded('call-acme.c1', 'CallArrived', { callId: 'c1', at: T, did: '1', callerNumber: '2', callerName: null, switchId: 'fs', channelUuid: 'u' });
+    expect(activeCallsWrites(e)).toEqual([
+      {
+        op: 'upsert',
+        table: 'calls',
+        row: { ...key, state: 'arrived', queue_id: null, agent_id: null, arrived_at: T, queued_at: null, hold_ms: 0, on_hold: false },
+        merge: { arrived_at: 'keep' },
+      },
+    ]);
+  });
+
+  it('Given IVR nodes entered, Then each is a step at its stream revision', () => {
+    expect(activeCallsWrites(recorded('call-acme.c1', 'IvrNodeEntered', { callId: 'c1', at: T, nodeId: 'menu', nodeType: 'menu' }, { revision: 3n }))).toEqual([
+      { op: 'upsert', table: 'ivr_steps', row: { ...key, step: 3n, node_id: 'menu' } },
+    ]);
+  });
+
+  it('Given CallQueued, Then it waits in that queue since then (an update: no row appears for an unknown call)', () => {
+    expect(activeCallsWrites(recorded('call-acme.c1', 'CallQueued', { callId: 'c1', at: T, queueId: 'sales' }))).toEqual([
+      { op: 'update', table: 'calls', key, set: { state: 'queued', queue_id: 'sales', queued_at: T, agent_id: null } },
+    ]);
+  });
+
+  it('Given hold then resume, Then it is on hold, then off hold with the hold time added', () => {
+    expect(activeCallsWrites(recorded('call-acme.c1', 'CallHeld', { callId: 'c1', at: T, agentId: 'a1' }))).toEqual([{ op: 'update', table: 'calls', key, set: { state: 'held', on_hold: true } }]);
+    expect(activeCallsWrites(recorded('call-acme.c1', 'CallResumed', { callId: 'c1', at: T, agentId: 'a1', holdMs: 30_000 }))).toEqual([
+      { op: 'update', table: 'calls', key, set: { state: 'connected', on_hold: false, hold_ms: 30_000 }, merge: { hold_ms: 'add' } },
+    ]);
+  });
+
+  it('Given CallEnded, Then the call and its IVR path are deleted', () => {
+    expect(activeCallsWrites(recorded('call-acme.c1', 'CallEnded', { callId: 'c1', at: T }))).toEqual([
+      { op: 'delete', table: 'calls', where: key },
+      { op: 'delete', table: 'ivr_steps', where: key },
+    ]);
+  });
+
+  it('ignores events of no tenant and events that change nothing shown', () => {
+    expect(activeCallsWrites(recorded('call-c1', 'CallArrived', { callId: 'c1', at: T }, { tenant: null }))).toEqual([]);
+    expect(activeCallsWrites(recorded('call-acme.c1', 'RecordingStarted', { callId: 'c1', at: T, recordingId: 'r' }))).toEqual([]);
+  });
+
+  it('writes only declared tables and columns', () => {
+    for (const type of ['CallArrived', 'CallQueued', 'CallConnected', 'CallTransferred', 'CallEnded', 'IvrNodeEntered']) {
+      for (const w of activeCallsWrites(recorded('call-acme.c1', type, { callId: 'c1', at: T, queueId: 'q', agentId: 'a', nodeId: 'n' }))) {
+        const cells = w.op === 'upsert' ? w.row : w.op === 'update' ? { ...w.key, ...w.set } : w.where;
+        expect(cells['tenant']).toBe('acme');
+        for (const c of Object.keys(cells)) expect(activeCalls.tables[w.table]!.columns).toHaveProperty(c);
+      }
+    }
+  });
+});
