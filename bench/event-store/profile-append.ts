@@ -21,7 +21,11 @@ const WARMUP = 1_000;
 const DURATION = Number(process.env.PROFILE_DURATION_MS ?? 4_000);
 /** PROFILE_ONLY=append or catchup runs one half. */
 const ONLY = process.env.PROFILE_ONLY;
-const out: Record<string, unknown> = { startedAt: new Date().toISOString(), loadAverage1mAtStart: os.loadavg()[0] };
+const out: Record<string, unknown> = {
+  startedAt: new Date().toISOString(),
+  gitCommit: process.env.BENCH_GIT_COMMIT ?? 'unknown',
+  loadAverage1mAtStart: os.loadavg()[0],
+};
 const log = (k: string, v: unknown) => {
   out[k] = v;
   process.stderr.write(`${k}: ${JSON.stringify(v)}\n`);
