@@ -270,3 +270,22 @@ describe('fault fidelity (a real switch delays, never withholds; faults are per 
     expect((await c.next()).body).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('callcenter::info hook', () => {
+  it('a subscriber to CUSTOM callcenter::info receives the event the simulator fires', async () => {
+    const clock = createVirtualClock(Date.UTC(2026, 0, 5) * 1000);
+    const sim = await startSimulator({ port: 0, clock, seed: 'cc', heartbeatSec: 0 });
+    const c = await RawEslClient.authed(sim.port);
+    try {
+      c.send('event plain CUSTOM callcenter::info');
+      await c.next();
+      sim.callcenterInfo('members-count', { 'CC-Queue': 'support@default', 'CC-Count': '1', 'CC-Selection': 'Single-Queue' });
+      const f = await c.next();
+      expect(f.body).toContain('\nEvent-Subclass: callcenter%3A%3Ainfo\n');
+      expect(parsePlainEvent(f.body).headers.filter(([n]) => n.startsWith('CC-'))).toEqual([['CC-Queue', 'support%40default'], ['CC-Action', 'members-count'], ['CC-Count', '1'], ['CC-Selection', 'Single-Queue']]);
+    } finally {
+      c.close();
+      await sim.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 // startSimulator: the programmatic entry point. A TCP server speaking ESL on top of the simulated switch.
 import { createServer, type Server, type Socket } from 'node:net';
 import { createRealClock, type SimClock, type SimTimer } from '../clock/sim-clock.ts';
+import { callcenterInfo } from '../core/callcenter-info.ts';
 import { type EndpointConfig, EndpointDirectory, type EndpointProfile } from '../core/endpoints.ts';
 import type { MediaDuration } from '../core/media.ts';
 import { type Dialplan, type DtmfOptions, type InboundCallOptions, SimSwitch } from '../core/sim-switch.ts';
@@ -63,6 +64,11 @@ export interface Simulator {
   sendDtmf(uuid: string, digits: string, options?: DtmfOptions): boolean;
   /** The phone puts the call on hold (re-INVITE) or resumes it. */
   phoneHold(uuid: string, on: boolean): boolean;
+  /**
+   * Fires a CUSTOM callcenter::info event (§2.4) with its CC-* headers in order, carrying the agent or member
+   * channel's data where mod_callcenter does. mod_callcenter itself is not simulated: the caller plays §3.8.
+   */
+  callcenterInfo(action: string, values: Readonly<Record<string, string>>, channel?: string): FsEvent;
   /** Changes an endpoint's behaviour at run time (undefined restores the default). */
   setEndpoint(user: string, config: EndpointConfig | undefined): void;
   /** Runs an API command in-process, as `api <command> <arg>` would. */
@@ -148,6 +154,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sendDtmf: (uuid, digits, o) => core.sendDtmf(uuid, digits, o),
     phoneHold: (uuid, on) => core.phoneHold(uuid, on),
     setEndpoint: (user, config) => endpoints.configure(user, config),
+    callcenterInfo: (action, values, channel) => {
+      const event = callcenterInfo(core, action, values, channel);
+      core.fire(event);
+      return event;
+    },
     api: (command, arg = '') => new Promise((resolve) => executeApi(core, command, arg, resolve)),
     onEvent: (fn) => core.subscribe(fn),
     connections: () => listeners.size,
