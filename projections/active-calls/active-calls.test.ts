@@ -37,6 +37,14 @@ describe('active_calls handler', () => {
     ]);
   });
 
+  it('Given an attended transfer completed to another agent, Then that agent has the call; a conference changes nobody', () => {
+    const consult = { callId: 'c1', at: T, consultId: 'k1', fromAgentId: 'a1', talkMs: 1, holdMs: 0 };
+    expect(activeCallsWrites(recorded('call-acme.c1', 'ConsultCompleted', { ...consult, mode: 'transfer', target: { kind: 'agent', agentId: 'a2' } }))).toEqual([
+      { op: 'update', table: 'calls', key, set: { state: 'connected', agent_id: 'a2', on_hold: false } },
+    ]);
+    expect(activeCallsWrites(recorded('call-acme.c1', 'ConsultCompleted', { ...consult, mode: 'conference', target: { kind: 'agent', agentId: 'a2' } }))).toEqual([]);
+  });
+
   it('Given CallEnded, Then the call and its IVR path are deleted', () => {
     expect(activeCallsWrites(recorded('call-acme.c1', 'CallEnded', { callId: 'c1', at: T }))).toEqual([
       { op: 'delete', table: 'calls', where: key },

@@ -37,6 +37,11 @@ function changesOf(type: string, d: Data): Cells | undefined {
       return { state: 'held', on_hold: true };
     case 'CallTransferred':
       return { state: 'transferring', agent_id: null, on_hold: false };
+    case 'ConsultCompleted': {
+      if (d['mode'] !== 'transfer') return undefined;
+      const target = d['target'] as { kind: string; agentId?: string };
+      return { state: 'connected', agent_id: target.kind === 'agent' ? (target.agentId ?? null) : null, on_hold: false };
+    }
     case 'CallbackRequested':
     case 'CallbackScheduled':
     case 'CallbackAttempted':
