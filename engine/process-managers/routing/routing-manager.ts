@@ -17,6 +17,7 @@ import { parseCallCommand, type CallCommandInput } from '../../../domain/call/ca
 import { callDecider, callStreamName } from '../../../domain/call/call-decider.ts';
 import type { DomainEvent } from '../../../domain/events/registry.ts';
 import { isLedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
+import { uuidV5 } from '../../../domain/ids/deterministic-id.ts';
 import { offerPolicyOf } from '../../../domain/queue/queue-offer-policy.ts';
 import { decideExits, type ExitReason } from '../../../domain/routing/queue-exits.ts';
 import { route } from '../../../domain/routing/router.ts';
@@ -42,6 +43,8 @@ export interface RoutingManagerOptions {
   readonly instanceId: string;
   /** How an agent is dialled (default: the directory user named like the agent). */
   readonly agentEndpoint?: (agentId: string) => SwitchEndpoint;
+  /** How a customer is dialled back (default: the `default` gateway). */
+  readonly customerEndpoint?: (number: string) => SwitchEndpoint;
   /** Where a voicemail exit sends the caller (default: extension `voicemail-<mailbox>`). */
   readonly voicemailExtension?: (mailbox: string) => { exten: string; context?: string };
   /**
@@ -234,6 +237,18 @@ export class RoutingManager {
       case 'CallEnded':
         await this.#onCallEnded(e.data.callId, e.data.hungUpBy, e.data.agentId);
         this.#requestRoute();
+        return;
+      case 'CallbackRequested':
+        await this.#onCallbackRequested(e.data.callId, e.data.at);
+        return;
+      case 'CallbackScheduled':
+        await this.#scheduleCallbackAttempt(e.data.callId, e.data.callbackId, 1, e.data.notBefore);
+        return;
+      case 'CallbackFailed':
+        if (e.data.willRetry) await this.#scheduleCallbackAttempt(e.data.callId, e.data.callbackId, (this.model.call(e.data.callId)?.state.callback?.attempts ?? 0) + 1, e.data.at + this.#retryIntervalMs(e.data.callId));
+        return;
+      case 'CallbackAttempted':
+        await this.#dialBack(e.data.callId, e.data.attemptId, e.data.number, e.data.channelUuid);
         return;
       case 'CallOverflowed':
         await this.#onOverflowed(e.data.callId, e.data.exit);
@@ -477,6 +492,14 @@ export class RoutingManager {
       }
       return;
     }
+    if (f.role === 'outbound' && f.callId && (f.kind === 'leg_answered' || f.kind === 'leg_hangup')) {
+      const call = this.model.calls.get(f.callId);
+      const attemptId = call?.state.callback?.attemptId;
+      if (call?.state.status === 'callback_dialing' && attemptId && call.callerLegUuid === f.legUuid) {
+        await this.#onCallbackLeg(f.callId, attemptId, f.kind === 'leg_answered' ? null : f.cause, f.at);
+        return;
+      }
+    }
     if (f.kind === 'leg_hangup') {
       const callId = f.callId ?? this.model.callByCallerLeg.get(f.legUuid);
       const call = callId ? this.model.calls.get(callId) : undefined;
@@ -554,6 +577,73 @@ export class RoutingManager {
     if (exit.kind !== 'voicemail' || !call?.switchId || !call.callerLegUuid) return;
     const to = (this.#o.voicemailExtension ?? ((m: string) => ({ exten: `voicemail-${m}` })))(exit.mailbox!);
     await this.#o.switchPort.transfer({ switchId: call.switchId, commandId: engineCommandId(callId, 'voicemail'), legUuid: call.callerLegUuid, ...to });
+  }
+
+  // ---- callbacks: the caller keeps its place, is released, and is dialled back (retries on durable timers) -------
+
+  async #onCallbackRequested(callId: string, at: number): Promise<void> {
+    const call = this.model.call(callId);
+    const callbackId = engineCommandId(callId, 'callback', at);
+    const scheduled = await this.#callCommand({ type: 'ScheduleCallback', commandId: engineCommandId(callbackId, 'schedule'), at, callId, callbackId, notBefore: at });
+    if ('refused' in scheduled || !call?.switchId || !call.callerLegUuid) return;
+    await this.#o.switchPort.kill({ switchId: call.switchId, commandId: engineCommandId(callbackId, 'release-caller'), legUuid: call.callerLegUuid, cause: 'NORMAL_CLEARING' });
+  }
+
+  async #scheduleCallbackAttempt(callId: string, callbackId: string, attempt: number, dueAt: number): Promise<void> {
+    const attemptId = `${callbackId}#${attempt}`;
+    await this.#ensureTimer(`callback-${attemptId}`, dueAt, 'callback-attempt', {
+      category: 'call',
+      command: { type: 'AttemptCallback', commandId: engineCommandId(attemptId, 'attempt'), at: dueAt, callId, attemptId, channelUuid: uuidV5(`callback-leg|${attemptId}`) },
+    });
+  }
+
+  async #dialBack(callId: string, attemptId: string, number: string, legUuid: string): Promise<void> {
+    const call = this.model.call(callId);
+    if (!call?.switchId) return;
+    if (!(await claimSwitchCommand(this.#o.store, { key: `originate|${legUuid}`, command: 'originate', switchId: call.switchId, at: this.#o.clock.now(), issuer: this.#o.instanceId }))) return;
+    try {
+      await this.#o.switchPort.originate({
+        switchId: call.switchId,
+        commandId: engineCommandId(attemptId, 'originate'),
+        legUuid,
+        endpoint: (this.#o.customerEndpoint ?? ((n: string) => ({ kind: 'gateway', gateway: 'default', number: n })))(number),
+        callId,
+        role: 'outbound',
+        ringTimeoutSeconds: 30,
+        variables: { ledgerline_attempt_id: attemptId },
+      });
+    } catch (error) {
+      this.#o.onError?.(error, `dial back ${legUuid}`);
+      await this.#onCallbackLeg(callId, attemptId, 'DESTINATION_OUT_OF_ORDER', this.#o.clock.now());
+    }
+  }
+
+  /** The dial-back leg answered (`cause` null: the caller is back in its queue at its place) or failed. */
+  async #onCallbackLeg(callId: string, attemptId: string, cause: string | null, at: number): Promise<void> {
+    if (cause === null) {
+      await this.#callCommand({ type: 'CompleteCallback', commandId: engineCommandId(attemptId, 'complete'), at, callId, attemptId });
+      this.#requestRoute();
+      return;
+    }
+    const call = this.model.call(callId);
+    const rules = call?.state.queue ? this.model.queueConfig(call.state.queue.queueId)?.callback : null;
+    const attempts = call?.state.callback?.attempts ?? 1;
+    const failure = legFailureCause(cause);
+    await this.#callCommand({
+      type: 'FailCallback',
+      commandId: engineCommandId(attemptId, 'fail'),
+      at,
+      callId,
+      attemptId,
+      cause: failure === 'rejected' ? 'rejected' : failure === 'busy' ? 'busy' : failure === 'unreachable' ? 'unreachable' : failure === 'error' ? 'error' : 'no_answer',
+      retry: attempts <= (rules?.maxRetries ?? 0),
+    });
+  }
+
+  #retryIntervalMs(callId: string): number {
+    const call = this.model.call(callId);
+    const rules = call?.state.queue ? this.model.queueConfig(call.state.queue.queueId)?.callback : null;
+    return (rules?.retryIntervalSeconds ?? 300) * 1000;
   }
 
   async #killAgentLeg(callId: string, offerId: string, why: string): Promise<void> {

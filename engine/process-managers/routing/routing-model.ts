@@ -96,6 +96,11 @@ export class RoutingModel {
       this.callByCallerLeg.set(callerLegUuid, callId);
     }
     if (e.type === 'CallerIdentified') tier = e.data.tier;
+    if (e.type === 'CallbackAttempted') {
+      // The customer's leg is now the one we dial back.
+      callerLegUuid = e.data.channelUuid;
+      this.callByCallerLeg.set(callerLegUuid, callId);
+    }
     const next: CallRecord = { state: evolveCall(prev.state, e), revision, switchId, callerLegUuid, tier };
     this.#routingCalls.delete(callId);
     if (next.state.status === 'ended' || next.state.status === 'dispositioned') {
