@@ -113,7 +113,7 @@ describe('busyWhenInUse (test aid)', () => {
 });
 
 describe('show channels and global_getvar (as FreeSWITCH answers them)', () => {
-  it('show channels lists a channel until CHANNEL_DESTROY, in CS_HANGUP and CS_REPORTING too', async () => {
+  it('show channels lists a channel until CHANNEL_DESTROY; while it hangs up the row keeps its pre-hangup states', async () => {
     const t = createTestSwitch();
     t.sw.inboundCall({ uuid: A });
     const seenAt: Record<string, string> = {};
@@ -121,13 +121,14 @@ describe('show channels and global_getvar (as FreeSWITCH answers them)', () => {
       if (headerOf(e, 'Unique-ID') !== A) return;
       if (e.name === 'CHANNEL_HANGUP' || e.name === 'CHANNEL_HANGUP_COMPLETE' || (e.name === 'CHANNEL_STATE' && headerOf(e, 'Channel-State') === 'CS_HANGUP')) {
         executeApi(t.sw, 'show', 'channels as json', (body) => {
-          const rows = (JSON.parse(body) as { rows?: Array<{ uuid: string; state: string }> }).rows ?? [];
-          seenAt[e.name === 'CHANNEL_STATE' ? 'CS_HANGUP' : e.name] = rows.find((r) => r.uuid === A)?.state ?? 'absent';
+          const rows = (JSON.parse(body) as { rows?: Array<{ uuid: string; state: string; callstate: string }> }).rows ?? [];
+          const row = rows.find((r) => r.uuid === A);
+          seenAt[e.name === 'CHANNEL_STATE' ? 'CS_HANGUP' : e.name] = row ? `${row.state}/${row.callstate}` : 'absent';
         });
       }
     });
     t.sw.hangup(t.sw.get(A)!);
-    expect(seenAt).toEqual({ CHANNEL_HANGUP: 'CS_EXECUTE', CS_HANGUP: 'CS_HANGUP', CHANNEL_HANGUP_COMPLETE: 'CS_REPORTING' });
+    expect(seenAt).toEqual({ CHANNEL_HANGUP: 'CS_EXECUTE/ACTIVE', CS_HANGUP: 'CS_EXECUTE/ACTIVE', CHANNEL_HANGUP_COMPLETE: 'CS_EXECUTE/ACTIVE' });
     expect(await t.api('show', 'channels as json')).toBe('{"row_count":0}');
   });
 

@@ -15,14 +15,14 @@ function row(sw: SimSwitch, ch: SimChannel): Record<string, string> {
   const created = p.times.created;
   return {
     uuid: ch.uuid, direction: ch.direction, created: localStamp(created, sw.identity.utcOffsetMinutes),
-    created_epoch: String(Math.floor(created / 1_000_000)), name: ch.name, state: ch.runningState,
+    created_epoch: String(Math.floor(created / 1_000_000)), name: ch.name, state: ch.beforeHangup?.state ?? ch.runningState,
     cid_name: p.callerIdName, cid_num: p.callerIdNumber, ip_addr: p.networkAddr, dest: p.destinationNumber,
     application: ch.variables.get('current_application') ?? '', application_data: ch.variables.get('current_application_data') ?? '',
     dialplan: p.dialplan, context: p.context, read_codec: ch.readCodec?.name ?? '', read_rate: ch.readCodec ? String(ch.readCodec.rate) : '',
     read_bit_rate: ch.readCodec ? String(ch.readCodec.bitRate) : '', write_codec: ch.writeCodec?.name ?? '',
     write_rate: ch.writeCodec ? String(ch.writeCodec.rate) : '', write_bit_rate: ch.writeCodec ? String(ch.writeCodec.bitRate) : '',
     secure: '', hostname: sw.identity.hostname, presence_id: ch.presenceId ?? '', presence_data: ch.presenceData ?? '',
-    accountcode: ch.variables.get('accountcode') ?? '', callstate: ch.callState, callee_name: p.calleeIdName,
+    accountcode: ch.variables.get('accountcode') ?? '', callstate: ch.beforeHangup?.callState ?? ch.callState, callee_name: p.calleeIdName,
     callee_num: p.calleeIdNumber, callee_direction: p.calleeIdNumber ? 'SEND' : '', call_uuid: ch.callUuid ?? ch.uuid,
     sent_callee_name: '', sent_callee_num: '', initial_cid_name: p.origCallerIdName, initial_cid_num: p.origCallerIdNumber,
     initial_ip_addr: p.networkAddr, initial_dest: p.destinationNumber, initial_dialplan: p.dialplan, initial_context: p.context,
@@ -30,8 +30,9 @@ function row(sw: SimSwitch, ch: SimChannel): Record<string, string> {
 }
 
 /**
- * A channel is listed until CHANNEL_DESTROY, hanging-up ones included: FreeSWITCH's core db deletes the row on
- * CHANNEL_DESTROY, and the state column keeps the last running state (CS_HANGUP, CS_REPORTING show as such).
+ * A channel is listed until CHANNEL_DESTROY, hanging-up ones included: FreeSWITCH's core db (switch_core_sqldb.c
+ * core_event_handler) deletes the row on CHANNEL_DESTROY and skips the CS_HANGUP/CS_REPORTING state and HANGUP
+ * call-state updates, so a hanging-up row shows the states it had when the hangup began.
  */
 const listed = (sw: SimSwitch): SimChannel[] => [...sw.channels.values()];
 

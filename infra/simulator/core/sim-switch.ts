@@ -80,6 +80,11 @@ export interface SimChannel extends Channel {
   holdMusic?: RunningApp;
   /** Set while the `bridge` app holds this (A) leg in a bridge: ends the app when the bridge ends. */
   bridgeEnd?: () => void;
+  /**
+   * Running state and call state when the hangup began: FreeSWITCH's core db (what `show channels` reads) ignores
+   * CHANNEL_STATE to CS_HANGUP/CS_REPORTING and CALLSTATE HANGUP, so a hanging-up row keeps these until DESTROY.
+   */
+  beforeHangup?: { state: ChannelState; callState: CallState };
 }
 
 /** The simulated FreeSWITCH core. */
@@ -553,6 +558,7 @@ export class SimSwitch {
   /** CHANNEL_HANGUP: state CS_HANGUP requested, cause set, running state unchanged. */
   beginHangup(ch: SimChannel, cause: string): boolean {
     if (this.isDown(ch)) return false;
+    ch.beforeHangup = { state: ch.runningState, callState: ch.callState };
     ch.state = 'CS_HANGUP';
     ch.hangupCause = cause;
     ch.profile.times.hungup = this.now();
