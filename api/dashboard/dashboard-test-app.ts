@@ -24,6 +24,8 @@ export interface DashboardTestApp {
   call(method: string, url: string, opts?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
   /** ReceiveCall then QueueCall through the real call decider, on the tenant's call stream. */
   arriveAndQueue(tenant: string, callId: string, queueId: string, at: number): Promise<void>;
+  /** Any call command (its type and fields) through the real call decider. */
+  callCommand(tenant: string, callId: string, type: string, fields: Record<string, unknown>, at: number): Promise<void>;
   /** Polls `probe` (every 25 ms, up to `timeoutMs`) until it returns a value other than undefined. */
   eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -60,12 +62,13 @@ export async function startDashboardTestApp(options: Omit<DashboardRoutesOptions
       return built.inject({ method: method as 'GET', url, headers, ...(opts.body !== undefined ? { payload: opts.body as object } : {}) });
     },
     async arriveAndQueue(tenant, callId, queueId, at) {
-      const stream = tenantStream('call', tenant, callId);
-      const envelope = () => ({ commandId: `test-${++commands}`, at, actor: 'system:test', callId });
-      const receive = parseCallCommand({ ...envelope(), type: 'ReceiveCall', did: '+3225550100', callerNumber: '+32475000001', switchId: 'fs-1', channelUuid: `ch-${callId}` });
-      await handleCommand(env.store, callDecider, stream, receive, { tenant });
-      const queue = parseCallCommand({ ...envelope(), type: 'QueueCall', queueId, priority: 0 });
-      await handleCommand(env.store, callDecider, stream, queue, { tenant });
+      await t.callCommand(tenant, callId, 'ReceiveCall', { did: '+3225550100', callerNumber: '+32475000001', switchId: 'fs-1', channelUuid: `ch-${callId}` }, at);
+      await t.callCommand(tenant, callId, 'QueueCall', { queueId, priority: 0 }, at);
+    },
+    async callCommand(tenant, callId, type, fields, at) {
+      const command = parseCallCommand({ type, commandId: `test-${++commands}`, at, actor: 'system:test', callId, ...fields });
+      const outcome = await handleCommand(env.store, callDecider, tenantStream('call', tenant, callId), command, { tenant });
+      if (outcome.events.length === 0) throw new Error(`${type} on ${callId} decided nothing`);
     },
     async eventually(what, probe, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

@@ -4,8 +4,8 @@ import { SL_GOOD, percent } from './wallboard-view.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 900;
-const H = 280;
-const PAD = { left: 64, right: 24, top: 20, bottom: 44 };
+const H = 300;
+const PAD = { left: 64, right: 24, top: 52, bottom: 44 };
 
 function el(name, attrs = {}, text) {
   const node = document.createElementNS(NS, name);
@@ -15,7 +15,7 @@ function el(name, attrs = {}, text) {
 }
 
 function hhmm(ms) {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
 /** Draws `points` ({ at, serviceLevel, abandonmentRate }, one queue) into `container` for the day up to `now`. */
@@ -36,13 +36,13 @@ export function drawChart(container, caption, points, now, queueName) {
     svg.append(el('line', { x1: PAD.left, x2: W - PAD.right, y1: y(ratio), y2: y(ratio), class: 'grid-line' }));
     svg.append(el('text', { x: PAD.left - 10, y: y(ratio) + 6, class: 'axis-label', 'text-anchor': 'end' }, `${ratio * 100}%`));
   }
-  const hour = 3_600_000;
-  const step = t1 - t0 > 12 * hour ? 3 * hour : t1 - t0 > 4 * hour ? hour : t1 - t0 > hour ? 15 * 60_000 : 5 * 60_000;
+  // At most ~8 time labels, on round steps.
+  const steps = [5, 15, 30, 60, 120, 180, 360].map((m) => m * 60_000);
+  const step = steps.find((s) => (t1 - t0) / s <= 8) ?? steps[steps.length - 1];
   for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
     svg.append(el('text', { x: x(t), y: H - 14, class: 'axis-label', 'text-anchor': 'middle' }, hhmm(t)));
   }
   svg.append(el('line', { x1: PAD.left, x2: W - PAD.right, y1: y(SL_GOOD), y2: y(SL_GOOD), class: 'target-line' }));
-  svg.append(el('text', { x: W - PAD.right, y: y(SL_GOOD) - 8, class: 'target-label', 'text-anchor': 'end' }, `Target ${percent(SL_GOOD)}`));
 
   const series = (field, cls) => {
     const pts = points.filter((p) => p[field] !== null && p[field] !== undefined);
@@ -54,9 +54,11 @@ export function drawChart(container, caption, points, now, queueName) {
   series('serviceLevel', 'series-sl');
   series('abandonmentRate', 'series-abandon');
 
-  const legend = el('g', { class: 'legend', transform: `translate(${PAD.left + 12}, ${PAD.top + 6})` });
+  // The legend sits above the plot, so it never hides a line; the target is named there too.
+  const legend = el('g', { class: 'legend', transform: `translate(${PAD.left}, 14)` });
   legend.append(el('line', { x1: 0, x2: 36, y1: 8, y2: 8, class: 'series series-sl' }), el('text', { x: 44, y: 14, class: 'legend-label' }, 'Service level'));
   legend.append(el('line', { x1: 200, x2: 236, y1: 8, y2: 8, class: 'series series-abandon' }), el('text', { x: 244, y: 14, class: 'legend-label' }, 'Abandoned'));
+  legend.append(el('line', { x1: 380, x2: 416, y1: 8, y2: 8, class: 'target-line' }), el('text', { x: 424, y: 14, class: 'legend-label target-label' }, `Service level target ${percent(SL_GOOD)}`));
   svg.append(legend);
 
   const last = points[points.length - 1];

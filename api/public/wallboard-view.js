@@ -81,7 +81,7 @@ export function badge(status, value, kind) {
   v.textContent = value;
   const w = document.createElement('span');
   w.className = 'badge-word';
-  w.textContent = status === 'none' && kind === 'wait' ? 'Nobody waiting' : STATUS[status].word;
+  w.textContent = status === 'none' && kind === 'wait' ? 'None' : STATUS[status].word;
   el.append(icon, v, w);
   return el;
 }

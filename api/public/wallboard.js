@@ -15,6 +15,7 @@ let stream;
 /** The local copy: the last snapshot with every change applied, and the server-minus-local clock offset. */
 let board;
 let clockOffset = 0;
+let chartPicked = false;
 const serverNow = () => Date.now() + clockOffset;
 
 function takeKeyFromFragment() {
@@ -187,13 +188,17 @@ function renderChart(queues) {
     select.replaceChildren(...queues.map((q) => new Option(q.name, q.queueId)));
     if (ids.includes(chosen)) select.value = chosen;
   }
+  // Until someone picks a queue, the chart follows the busiest one today.
+  if (!chartPicked && queues.length) {
+    select.value = queues.reduce((best, q) => (q.today.offered > best.today.offered ? q : best)).queueId;
+  }
   const queue = queues.find((q) => q.queueId === select.value);
   const points = queue ? board.serviceLevelToday.filter((p) => p.queueId === queue.queueId).sort((a, b) => a.at - b.at) : [];
   drawChart($('chart'), $('chart-caption'), points, serverNow(), queue ? queue.name : 'No queue');
 }
 
 function tick() {
-  $('clock').textContent = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  $('clock').textContent = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   $('clock').dateTime = new Date().toISOString();
   // Waits and durations move with the clock between server updates.
   if (board) render(false);
@@ -216,7 +221,10 @@ function start() {
     sessionStorage.removeItem(KEY_STORAGE);
     showKeyForm();
   });
-  $('chart-queue').addEventListener('change', () => render());
+  $('chart-queue').addEventListener('change', () => {
+    chartPicked = true;
+    render();
+  });
   addEventListener('hashchange', () => {
     takeKeyFromFragment();
     const key = sessionStorage.getItem(KEY_STORAGE);
