@@ -33,7 +33,7 @@ export async function run(args: string[]): Promise<number> {
     heartbeatSec: flags.heartbeat,
   });
   if (flags['split-frames'] > 0) sim.faults.splitFrames(flags['split-frames']);
-  if (flags.reorder > 0) sim.faults.reorder(flags.reorder);
+  if (flags.reorder > 0) sim.faults.reorder(flags.reorder, flags['reorder-delay-ms']);
   console.log(`ledgerline sim: FreeSWITCH event socket on ${sim.host}:${sim.port} (password ${flags.password === 'ClueCon' ? 'ClueCon' : '***'}, seed ${seed}, speed ${flags.speed}x)`);
   let traffic: TrafficGenerator | undefined;
   if (scenario || flags.rate !== undefined) {

@@ -21,7 +21,9 @@ export const SIM_USAGE = `Usage: ./ledgerline sim [options]
   --rate <cps>          inbound calls per second (Poisson), overrides the scenario's rate
   --duration <s>        stop generating traffic after this many simulated seconds
   --split-frames <n>    fault: write every frame in n-byte pieces
-  --reorder <p>         fault: with probability p, send an event after the next one
+  --reorder <p>         fault: with probability p, hold an event back (sent after the next event, before the next
+                        reply, or after --reorder-delay-ms of simulated time, whichever comes first)
+  --reorder-delay-ms <n> longest hold of a reordered event (default 50)
   --help                this text`;
 
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
@@ -43,6 +45,7 @@ const FlagsSchema = z.object({
   duration: z.coerce.number().positive().optional(),
   'split-frames': z.coerce.number().int().min(0).default(0),
   reorder: z.coerce.number().min(0).max(1).default(0),
+  'reorder-delay-ms': z.coerce.number().min(0).default(50),
   help: z.boolean().default(false),
 });
 
@@ -61,7 +64,7 @@ export function parseSimFlags(args: string[]): SimFlags {
         speed: { type: 'string' }, 'ring-ms': { type: 'string' }, busy: { type: 'string' }, reject: { type: 'string' },
         'no-answer': { type: 'string' }, unregistered: { type: 'string' }, heartbeat: { type: 'string' },
         scenario: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, help: { type: 'boolean' },
-        'split-frames': { type: 'string' }, reorder: { type: 'string' },
+        'split-frames': { type: 'string' }, reorder: { type: 'string' }, 'reorder-delay-ms': { type: 'string' },
       },
     });
     values = parsed.values;
