@@ -175,6 +175,41 @@ describe('reference order checker: one broken rule each is caught', () => {
     }, 'state-change'],
     ['a leg that never ends', (ev) => without(ev, (e) => e['Unique-ID'] === B && ['CHANNEL_HANGUP_COMPLETE', 'CHANNEL_DESTROY'].includes(e['Event-Name']!)), 'terminal'],
     ['same leg delivered out of Event-Sequence', (ev) => ev.map((e) => (is('CHANNEL_PARK', A)(e) ? { ...e, 'Event-Sequence': '1' } : e)), 'leg-sequence'],
+    ['CHANNEL_OUTGOING after CHANNEL_CREATE', (ev) => {
+      const out = without(ev, is('CHANNEL_OUTGOING', B));
+      const i = out.findIndex(is('CHANNEL_ORIGINATE', B));
+      out.splice(i, 0, { ...ev.find(is('CHANNEL_OUTGOING', B))!, 'Event-Sequence': String(Number(out[i]!['Event-Sequence']) - 0.5) });
+      return out;
+    }, 'outgoing-first'],
+    ['CHANNEL_PROGRESS after CHANNEL_ANSWER', (ev) => {
+      const progress = ev.find(is('CHANNEL_PROGRESS', B))!;
+      const out = without(ev, (e) => e === progress);
+      const i = out.findIndex(is('CHANNEL_ANSWER', B));
+      out.splice(i + 1, 0, { ...progress, 'Event-Sequence': String(Number(out[i]!['Event-Sequence']) + 0.5) });
+      return out;
+    }, 'progress-before-answer'],
+    ['CHANNEL_BRIDGE without EXECUTE uuid_bridge', (ev) => without(ev, (e) => is('CHANNEL_EXECUTE', A)(e) && e.Application === 'uuid_bridge'), 'bridge-after-execute'],
+    ['EXECUTE_COMPLETE(answer) before CHANNEL_ANSWER', (ev) => {
+      const done = ev.find((e) => is('CHANNEL_EXECUTE_COMPLETE', A)(e) && e.Application === 'answer')!;
+      const out = without(ev, (e) => e === done);
+      const i = out.findIndex(is('CHANNEL_ANSWER', A));
+      out.splice(i, 0, { ...done, 'Event-Sequence': String(Number(out[i]!['Event-Sequence']) - 0.5) });
+      return out;
+    }, 'answer-inside-app'],
+    ['EXECUTE_COMPLETE(park) before CHANNEL_UNPARK', (ev) => {
+      const i = ev.findIndex(is('CHANNEL_UNPARK', A));
+      const out = [...ev];
+      const [unpark, done] = [out[i]!, out[i + 1]!];
+      out[i] = { ...done, 'Event-Sequence': unpark['Event-Sequence']! };
+      out[i + 1] = { ...unpark, 'Event-Sequence': done['Event-Sequence']! };
+      return out;
+    }, 'unpark-before-complete'],
+    ['EXECUTE_COMPLETE(play_and_get_digits) with its prompt still playing', (ev) => {
+      const seq = { n: 5000 };
+      const c = new Leg('cccccccc-0000-4000-8000-00000000000c', seq);
+      const extra = [c.state('CS_INIT'), c.create(), c.exec('play_and_get_digits', 'p1'), c.ev('PLAYBACK_START', { 'Playback-File-Path': 'ivr.wav' }), c.done('play_and_get_digits', 'p1'), c.ev('PLAYBACK_STOP', { 'Playback-File-Path': 'ivr.wav' }), c.hangup(), ...c.tail(0, 1)];
+      return [...ev, ...extra];
+    }, 'playback-inside-app'],
     ['CHANNEL_HANGUP already in CS_HANGUP', (ev) => ev.map((e) => (is('CHANNEL_HANGUP', A)(e) ? { ...e, 'Channel-State': 'CS_HANGUP' } : e)), 'hangup-running-state'],
   ];
   it.each(broken)('%s', (_title, breakIt, rule) => {

@@ -144,6 +144,8 @@ interface LegWalk {
   lastRunning?: string;
   lastSeq: number;
   apps: Map<string, 'running' | 'complete'>;
+  /** An EXECUTE of uuid_bridge/bridge since the last bridge ended (§3.2, §3.8). */
+  bridgeExecuted: boolean;
   records: Map<string, number>;
   playbacks: Map<string, number>;
 }
@@ -162,7 +164,7 @@ function legRules(events: readonly EventHeaders[], complete: boolean, r: Report)
   const uuid = events[0] ? uuidOf(events[0]) : undefined;
   const w: LegWalk = {
     created: -1, answered: -1, hangup: -1, complete: -1, destroyed: -1, bridged: false, parked: false, held: false,
-    callState: 'DOWN', sawCallState: false, lastSeq: Number.NEGATIVE_INFINITY, apps: new Map(), records: new Map(), playbacks: new Map(),
+    callState: 'DOWN', sawCallState: false, lastSeq: Number.NEGATIVE_INFINITY, apps: new Map(), bridgeExecuted: false, records: new Map(), playbacks: new Map(),
   };
   const once = (field: 'created' | 'answered' | 'hangup' | 'complete' | 'destroyed', name: string, i: number, section: string): void => {
     if (w[field] >= 0) r.add('once', section, i, `a second ${name}`, uuid);
@@ -188,6 +190,15 @@ function legRules(events: readonly EventHeaders[], complete: boolean, r: Report)
       case 'CHANNEL_CREATE':
         once('created', name, i, '§3.1');
         break;
+      case 'CHANNEL_OUTGOING':
+        // §2.3 / §3.2: CHANNEL_OUTGOING announces a new outgoing leg: never after its CHANNEL_CREATE.
+        if (w.created >= 0) r.add('outgoing-first', '§2.3, §3.2', i, 'CHANNEL_OUTGOING after CHANNEL_CREATE', uuid);
+        break;
+      case 'CHANNEL_PROGRESS':
+      case 'CHANNEL_PROGRESS_MEDIA':
+        // §3.1 / §3.2: ring_ready / pre_answer (180/183) come before the answer.
+        if (w.answered >= 0) r.add('progress-before-answer', '§3.1, §3.2', i, `${name} after CHANNEL_ANSWER`, uuid);
+        break;
       case 'CHANNEL_ANSWER':
         once('answered', name, i, '§3.1, §3.2');
         break;
@@ -209,6 +220,9 @@ function legRules(events: readonly EventHeaders[], complete: boolean, r: Report)
       case 'CHANNEL_BRIDGE':
         // §3.2: the A leg is answered before it is bridged; §3.2/§3.4: bridge and unbridge alternate.
         if (w.answered < 0) r.add('answer-before-bridge', '§3.2', i, 'CHANNEL_BRIDGE before CHANNEL_ANSWER', uuid);
+        // §3.2 / §3.8: the bridge is the work of an application: CHANNEL_EXECUTE uuid_bridge (or bridge) comes first.
+        if (!w.bridgeExecuted) r.add('bridge-after-execute', '§3.2, §3.8', i, 'CHANNEL_BRIDGE without a CHANNEL_EXECUTE of uuid_bridge/bridge before it', uuid);
+        w.bridgeExecuted = false;
         if (w.bridged) r.add('bridge-pairing', '§3.2, §3.4', i, 'CHANNEL_BRIDGE while already bridged', uuid);
         w.bridged = true;
         break;
@@ -237,6 +251,8 @@ function legRules(events: readonly EventHeaders[], complete: boolean, r: Report)
       case 'CHANNEL_EXECUTE': {
         // §1.9 / §2.3: EXECUTE and EXECUTE_COMPLETE share the Application-UUID; uuid_bridge has no COMPLETE (§3.2).
         const id = header(e, 'Application-UUID');
+        const app = header(e, 'Application');
+        if (app === 'uuid_bridge' || app === 'bridge') w.bridgeExecuted = true;
         if (id !== undefined) {
           if (w.apps.has(id)) r.add('execute-pairing', '§1.9, §2.3', i, `a second CHANNEL_EXECUTE for Application-UUID ${id}`, uuid);
           w.apps.set(id, 'running');
@@ -247,6 +263,13 @@ function legRules(events: readonly EventHeaders[], complete: boolean, r: Report)
         const id = header(e, 'Application-UUID');
         if (id === undefined || w.apps.get(id) !== 'running') r.add('execute-pairing', '§1.9, §2.3', i, `CHANNEL_EXECUTE_COMPLETE for ${id ?? 'no Application-UUID'} without a running CHANNEL_EXECUTE`, uuid);
         else w.apps.set(id, 'complete');
+        const app = header(e, 'Application');
+        // §3.1: the answer app fires CHANNEL_ANSWER before it completes.
+        if (app === 'answer' && w.answered < 0) r.add('answer-inside-app', '§3.1', i, 'EXECUTE_COMPLETE(answer) on a leg that never answered', uuid);
+        // §3.1 / §3.2: a park app ends with CHANNEL_UNPARK, then its EXECUTE_COMPLETE.
+        if (app === 'park' && w.parked) r.add('unpark-before-complete', '§3.1, §3.2', i, 'EXECUTE_COMPLETE(park) while still parked (no CHANNEL_UNPARK first)', uuid);
+        // §3.7: a prompt's PLAYBACK_STOP comes before its app's EXECUTE_COMPLETE.
+        if ((app === 'play_and_get_digits' || app === 'playback' || app === 'read') && [...w.playbacks.values()].some((n) => n > 0)) r.add('playback-inside-app', '§3.7', i, `EXECUTE_COMPLETE(${app}) with a playback still open`, uuid);
         break;
       }
       case 'RECORD_START': {
