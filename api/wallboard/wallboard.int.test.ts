@@ -1,6 +1,8 @@
 // End to end: the real app and projections on PGlite, the wallboard page in headless Chromium (Debian's, driven by
 // playwright-core). Demo queues are created through the API; a call arrives through the real call decider; the page
-// must show it without a reload. The screenshot is kept at .data/test-artifacts/wallboard.png.
+// must show it without a reload. The screenshot is kept at .data/test-artifacts/wallboard.png. Code run in the page is
+// passed as strings (the project's TypeScript has no DOM types); waits use locators, since the page's CSP forbids
+// the string evaluation waitForFunction would need.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -101,18 +103,18 @@ describe('the wallboard in Chromium', () => {
     expect(await page.locator('#agents tbody tr > th').allTextContents()).toEqual(['ada', 'grace', 'linus', 'margaret']);
     expect(await page.locator('#agents tbody tr[data-id="linus"] td').nth(2).textContent()).toBe('lunch');
     await page.locator('#connection[data-state="live"]').waitFor();
-    expect(await page.evaluate(() => location.hash)).toBe('');
+    expect(await page.evaluate('location.hash')).toBe('');
     // Status is never colour alone: the badge carries a word.
     expect(await page.locator('#queues tbody tr[data-id="sales"] .badge-word').first().textContent()).toBe('Breach');
     expect(await page.locator('#queues tbody tr[data-id="billing"] td').nth(3).textContent()).toContain('Breach');
   });
 
   it('updates the waiting count when a call arrives, without a reload, and announces it', async () => {
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await page.evaluate('window.marker = 42');
     await t.arriveAndQueue('acme', 'c-support-1', 'support', Date.now());
-    await page.waitForFunction(() => document.querySelector('#queues tbody tr[data-id="support"] > td')?.textContent === '1', undefined, { timeout: 20_000 });
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
-    await page.waitForFunction(() => document.getElementById('announcer')?.textContent?.includes('Support: 1 waiting') === true, undefined, { timeout: 10_000 });
+    await page.locator('#queues tbody tr[data-id="support"] > td:nth-of-type(1)', { hasText: /^1$/ }).waitFor({ timeout: 20_000 });
+    expect(await page.evaluate('window.marker')).toBe(42);
+    await page.locator('#announcer p', { hasText: 'Support: 1 waiting' }).waitFor({ state: 'attached', timeout: 10_000 });
   });
 
   it('draws today\'s chart with a text alternative, and is usable from the keyboard', async () => {
@@ -124,8 +126,8 @@ describe('the wallboard in Chromium', () => {
     await page.locator('#chart-queue').selectOption('billing');
     expect(await page.locator('#chart-caption').textContent()).toMatch(/^Billing, latest at .*: service level 0%, abandoned 100%/);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to queues');
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to queues');
+    const outline = await page.evaluate('getComputedStyle(document.activeElement).outlineStyle');
     expect(outline).toBe('solid');
   });
 
