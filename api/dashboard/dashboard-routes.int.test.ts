@@ -229,3 +229,20 @@ describe('GET /v1/dashboard/stream', () => {
     expect(r.res.status).toBe(400);
   });
 });
+
+describe('shutdown', () => {
+  it('closing the app ends the open streams (server.close does not wait for them)', async () => {
+    const other = await startDashboardTestApp();
+    try {
+      await other.app.listen({ host: '127.0.0.1', port: 0 });
+      const key = await other.key('supervisor', 'acme');
+      const res = await fetch(`http://127.0.0.1:${(other.app.server.address() as AddressInfo).port}/v1/dashboard/stream`, { headers: { authorization: `Bearer ${key}` } });
+      const reader = new SseReader(res.body!);
+      await reader.next((f) => f.event === 'snapshot');
+      await other.app.close();
+      await expect(reader.next(() => false)).rejects.toThrow('The SSE stream ended');
+    } finally {
+      await other.close();
+    }
+  });
+});

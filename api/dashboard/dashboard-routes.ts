@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { dashboardSnapshot, listAgents, listCalls, listQueues } from '../../projections/dashboard/dashboard-query.ts';
+import { dashboardSnapshot, listAgents, listCalls, listQueues, type DashboardSnapshot } from '../../projections/dashboard/dashboard-query.ts';
 import { LedgerlineError } from '../../domain/errors/ledgerline-error.ts';
 import { principalOf } from '../auth/principal.ts';
 import type { ApiContext } from '../context.ts';
@@ -36,6 +36,17 @@ export function dashboardRoutes(options: DashboardRoutesOptions): FastifyPluginA
   return async function registerDashboardRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
     const { ctx } = opts;
     const slots = new StreamSlots(options.maxStreamsPerKey ?? 4);
+    // Streams of one tenant share a snapshot computed within half a poll interval: N wallboards cost one query.
+    const recent = new Map<string, { at: number; snapshot: Promise<DashboardSnapshot> }>();
+    const sharedSnapshot = (tenant: string): Promise<DashboardSnapshot> => {
+      const now = ctx.clock();
+      const hit = recent.get(tenant);
+      if (hit && now - hit.at >= 0 && now - hit.at < timings.pollMs / 2) return hit.snapshot;
+      const snapshot = dashboardSnapshot(db, tenant, now);
+      recent.set(tenant, { at: now, snapshot });
+      snapshot.catch(() => recent.delete(tenant));
+      return snapshot;
+    };
     const open = new Set<DashboardStream>();
     // Long-lived responses would hold server.close() forever: end them first.
     app.addHook('preClose', async () => {
@@ -68,7 +79,7 @@ export function dashboardRoutes(options: DashboardRoutesOptions): FastifyPluginA
       if (remaining !== undefined) headers['x-ratelimit-remaining'] = String(remaining);
       const stream = openDashboardStream({
         res: reply.raw,
-        load: async () => scopeSnapshot(principal, await dashboardSnapshot(db, principal.tenant, ctx.clock())),
+        load: async () => scopeSnapshot(principal, await sharedSnapshot(principal.tenant)),
         clock: ctx.clock,
         timings,
         lastEventId: request.headers['last-event-id'],
@@ -79,6 +90,7 @@ export function dashboardRoutes(options: DashboardRoutesOptions): FastifyPluginA
       void stream.closed.then(() => {
         open.delete(stream);
         slots.release(principal.keyId);
+        if (open.size === 0) recent.clear();
       });
     });
 
