@@ -140,6 +140,23 @@ describe('the wallboard in Chromium', () => {
     expect(outline).toBe('solid');
   });
 
+  it('asks for another key when the key is refused, and connects with the one typed in', async () => {
+    requireChromium();
+    const other = await browser.newPage();
+    try {
+      await other.goto(`${base}/#key=ll_nobody.${'x'.repeat(43)}`);
+      await other.locator('#key-error', { hasText: 'The key was refused' }).waitFor();
+      expect(await other.locator('#board').isHidden()).toBe(true);
+      expect(await other.evaluate('document.activeElement?.id')).toBe('key-input');
+      await other.keyboard.type(key);
+      await other.keyboard.press('Enter');
+      await other.locator('#queues tbody tr[data-id="support"]').waitFor();
+      await other.locator('#connection[data-state="live"]').waitFor();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('never puts the key in a URL the server sees', () => {
     requireChromium();
     expect(requested.length).toBeGreaterThan(0);
