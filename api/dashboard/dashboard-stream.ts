@@ -42,7 +42,9 @@ export interface DashboardStream {
 }
 
 function frame(event: string, position: string | null, data: unknown): string {
-  return `event: ${event}\n${position !== null ? `id: ${position}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
+  // A line break in the id would end the field early; such a position is left out (the client then keeps its last id).
+  const id = position !== null && !/[\r\n\0]/.test(position) ? `id: ${position}\n` : '';
+  return `event: ${event}\n${id}data: ${JSON.stringify(data)}\n\n`;
 }
 
 /** Starts streaming on `res` (already hijacked from fastify). */
