@@ -1,5 +1,5 @@
 /**
- * The event store's tables and its one-round-trip append function.
+ * The event store's tables and its one-round-trip append functions.
  *
  * Global order: rows are stamped with the writing transaction's id (`tx_id xid8`, `pg_current_xact_id()`) and
  * the log is ordered by (tx_id, global_seq). Readers of the log only see rows whose tx_id is below
@@ -7,13 +7,16 @@
  * later appear behind a checkpoint. A plain `global_seq > last` reader would skip a row whose sequence number
  * was taken before a later-numbered row committed. See ../sql-event-store.ts.
  *
- * Per-stream order agrees with the global order because `ll_append` takes the stream's advisory lock BEFORE
- * anything assigns the transaction an id: the previous writer of the stream has committed (and got its id)
- * before the next one is given a larger id.
+ * Per-stream order agrees with the global order because every append function takes the stream's advisory lock
+ * BEFORE anything assigns the transaction an id: the previous writer of the stream has committed (and got its id)
+ * before the next one is given a larger id. The lock also orders appends against delete, tombstone and metadata
+ * writes, which take the same lock (a lock-free insert relying on the primary key alone could commit an event
+ * after a concurrent tombstone it did not see).
  *
- * Cost: an append is three statements (lock, look up the head, insert). The stream head is the last row of the
- * stream (a backwards primary-key probe), not a separate row to update; `ll_streams` only holds the rarely
- * written state: metadata, soft deletion and tombstones. Data and metadata are `json` (validated text, stored and
+ * Cost: the common appends (`ll_append_one`, `ll_append_batch`) are the lock, taken as a plain expression, and
+ * one or two statements; `ll_append` is the full decision (retries, soft-deleted streams, conflicts) they fall
+ * through to. The stream head is the last row of the stream (a backwards primary-key probe), not a separate row
+ * to update; `ll_streams` only holds the rarely written state: metadata, soft deletion and tombstones. Data and metadata are `json` (validated text, stored and
  * returned as written: cheaper than `jsonb` on the way in and out, and the writer's canonical JSON is kept).
  */
 import { sql, type Kysely } from 'kysely';
