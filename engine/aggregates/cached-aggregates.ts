@@ -34,6 +34,7 @@ export interface CachedAggregatesOptions {
 export class CachedAggregates {
   readonly #store: EventStore;
   readonly #entries = new Map<string, Entry>();
+  readonly #locks = new Map<string, Promise<void>>();
   readonly #maxStreams: number;
   readonly #maxRetries: number;
   /** Counters for benchmarks and tests: full loads, forward reads, conflicts. */
@@ -83,11 +84,31 @@ export class CachedAggregates {
    * the decider refuses or decides nothing on a possibly stale state, the entry is read forward and the command is
    * decided again. Throws the decider's coded error when it refuses on up-to-date state.
    */
-  async run<C extends CommandEnvelope, E extends DomainEvent, S>(
+  run<C extends CommandEnvelope, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
     stream: string,
     command: C,
     context: CommandContext = {},
+  ): Promise<CommandOutcome<S>> {
+    // Commands on one stream run one after the other in this instance (they would only conflict with each other).
+    const prev = this.#locks.get(stream) ?? Promise.resolve();
+    const next = prev.then(() => this.#run(decider, stream, command, context));
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#locks.set(stream, settled);
+    void settled.then(() => {
+      if (this.#locks.get(stream) === settled) this.#locks.delete(stream);
+    });
+    return next;
+  }
+
+  async #run<C extends CommandEnvelope, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    stream: string,
+    command: C,
+    context: CommandContext,
   ): Promise<CommandOutcome<S>> {
     let entry = this.#entries.get(stream) ?? (await this.#refresh(decider, stream));
     let fresh = false;

@@ -68,6 +68,7 @@ export class RoutingManager {
   #subscription: StreamSubscription | undefined;
   #loops: Promise<void>[] = [];
   #mailbox: Promise<void> = Promise.resolve();
+  readonly #lanes = new Map<string, Promise<void>>();
   #live = false;
   #stopped = false;
   #routeQueued = false;
@@ -121,7 +122,9 @@ export class RoutingManager {
       (async () => {
         for await (const fact of facts) {
           if (this.#stopped) break;
-          await this.#enqueue(() => this.#onFact(fact), `fact ${fact.kind}`);
+          // Facts of one call stay in order; facts of different calls are handled concurrently (the deciders and
+          // expected revisions keep them safe), so a slow append for one call does not hold up routing.
+          this.#inLane(fact.callId ?? this.model.callByCallerLeg.get(fact.legUuid) ?? fact.legUuid, () => this.#onFact(fact), `fact ${fact.kind}`);
         }
       })(),
     );
@@ -134,16 +137,42 @@ export class RoutingManager {
     for (const t of this.#rechecks.values()) t.cancel();
     await this.#subscription?.unsubscribe();
     await this.#mailbox.catch(() => undefined);
+    await Promise.all([...this.#lanes.values()]);
   }
 
   /** Resolves when no task is queued (tests, benchmarks). */
   async idle(): Promise<void> {
-    let before: Promise<void>;
-    do {
-      before = this.#mailbox;
-      await before;
+    for (;;) {
+      const before = this.#mailbox;
+      const lanes = [...this.#lanes.values()];
+      await Promise.all([before, ...lanes]);
       await new Promise((r) => setImmediate(r));
-    } while (before !== this.#mailbox);
+      if (before === this.#mailbox && this.#lanes.size === 0) return;
+    }
+  }
+
+  #inLane(key: string, task: () => Promise<void>, what: string): void {
+    const next = (this.#lanes.get(key) ?? Promise.resolve()).then(async () => {
+      if (this.#stopped) return;
+      try {
+        await task();
+      } catch (error) {
+        this.#o.onError?.(error, what);
+      }
+      await this.#drainOwnEvents();
+    });
+    this.#lanes.set(key, next);
+    void next.then(() => {
+      if (this.#lanes.get(key) === next) this.#lanes.delete(key);
+    });
+  }
+
+  async #drainOwnEvents(): Promise<void> {
+    // Our own commands' events reach the model at once, and the log later (then they are not new): react now.
+    while (this.#ownEvents.length > 0 && !this.#stopped) {
+      const e = this.#ownEvents.shift()!;
+      await this.#guard(() => this.#react(e), `reaction to ${e.type}`);
+    }
   }
 
   #enqueue(task: () => Promise<void>, what: string): Promise<void> {
@@ -154,11 +183,7 @@ export class RoutingManager {
       } catch (error) {
         this.#o.onError?.(error, what);
       }
-      // Our own commands' events reach the model at once, and the log later (then they are not new): react now.
-      while (this.#ownEvents.length > 0 && !this.#stopped) {
-        const e = this.#ownEvents.shift()!;
-        await this.#guard(() => this.#react(e), `reaction to ${e.type}`);
-      }
+      await this.#drainOwnEvents();
     });
     this.#mailbox = next;
     return next;
@@ -297,6 +322,11 @@ export class RoutingManager {
     }
     if (a.state === 'talking') {
       if (!call || call.state.status === 'ended' || call.state.status === 'dispositioned') {
+        if (!resynced) {
+          // Only the call's stream can say it ended: read it before wrapping the agent up.
+          await this.#syncModel(callStreamName(callId));
+          return this.#reconcileAgent(agentId, resuming, true);
+        }
         await this.#agentCommand({ type: 'StartWrapUp', commandId: engineCommandId(offerId, 'start-wrap-up'), at: call?.state.endedAt ?? at, agentId, offerId });
         await this.#killAgentLeg(callId, offerId, 'call-ended');
       } else if (resuming && callOffer && call.state.status === 'agent_answered') {
@@ -478,6 +508,8 @@ export class RoutingManager {
   // ---- switch facts ----------------------------------------------------------------------------------------------
 
   async #onFact(f: SwitchFact): Promise<void> {
+    // A fact may overtake the log (another instance dialled this leg): read the call's stream first.
+    if (f.callId && !this.model.call(f.callId)) await this.#syncModel(callStreamName(f.callId));
     if (f.role === 'agent' && f.offerId && f.callId) {
       const offer = this.model.call(f.callId)?.state.offer;
       const agentId = offer?.offerId === f.offerId ? offer.agentId : this.#agentOfOffer(f.offerId);
