@@ -25,6 +25,7 @@ run: deps ## Start Ledgerline on the embedded PGlite store under .data/
 
 test: deps ## Install and start services, type-check, lint, and run every test; ends with "N passed, N failed"
 	infra/services/services.sh start --install
+	-infra/scripts/ensure-chromium.sh
 	infra/scripts/run-checks.sh
 
 test-unit: deps ## Only the pure unit tests
