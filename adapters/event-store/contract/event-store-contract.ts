@@ -388,7 +388,12 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
 
         expect((await collect(() => store.readStream(stream))).map((e) => e.revision)).toEqual([3n, 4n]);
         expect((await store.getStreamMetadata(stream)).metadata?.truncateBefore).toBe(3n);
-        expect(await store.verifyChain({ stream })).toMatchObject({ ok: true, events: 5 });
+        // A store that still holds the hidden events (PostgreSQL) verifies all five; one that cannot serve them
+        // (EventStoreDB) verifies from the first readable event. Either way the visible part must verify.
+        const report = await store.verifyChain({ stream });
+        expect(report.ok).toBe(true);
+        expect(report.events).toBeGreaterThanOrEqual(2);
+        expect(report.events).toBeLessThanOrEqual(5);
       });
 
       it('Given events older than maxAge, When read, Then they are hidden', async () => {
