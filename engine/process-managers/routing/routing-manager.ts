@@ -470,7 +470,8 @@ export class RoutingManager {
     this.stats.offers++;
     await this.#originate(agentId, a.callId, offerId);
     const s = this.model.agents.get(agentId)?.state;
-    if (s?.call?.offerId === offerId) await this.#ensureRingTimer(agentId, offerId, s.call.expiresAt);
+    // Off the routing path: the next pass need not wait for it (a lost timer is scheduled again on resume).
+    if (s?.call?.offerId === offerId) void this.#guard(() => this.#ensureRingTimer(agentId, offerId, s.call!.expiresAt), `ring timer ${offerId}`);
   }
 
   /** Dials the agent leg unless it was claimed before; true when this call sent it. */
