@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../infra/test-support/services.ts';
 import { collect, comparePositions, describeEventStoreContract, event, failure, uniqueStream } from '../contract/event-store-contract.ts';
-import { InvalidEventStoreInputError } from '../errors.ts';
+import { InvalidEventStoreInputError, StreamDeletedError } from '../errors.ts';
 import { contentHashOfCanonical } from '../hash-chain.ts';
 import { openEventStore } from '../open-event-store.ts';
 import type { EventStore, RecordedEvent } from '../port.ts';
@@ -244,6 +244,35 @@ describe('PostgreSQL specifics', () => {
     expect((await collect(() => store.readStream(deleted))).map((e) => `${e.type}@${e.revision}`)).toEqual(['TC@2', 'D@3', 'TE@4', 'F@5']);
     expect((await collect(() => store.readStream(withMeta))).map((e) => e.data)).toEqual([JSON.parse(canonical), 2]);
     for (const stream of [fast, withMeta, deleted]) expect((await store.verifyChain({ stream })).ok).toBe(true);
+  });
+
+  it('Given two store instances writing one stream, When one appends after the other moved the stream on, Then any lands after it, a stale revision conflicts, retries are idempotent and a tombstone stops both', async () => {
+    const other = await openPostgresEventStore(db.url);
+    try {
+      for (const size of [1, 3]) {
+        const batch = (tag: string) => Array.from({ length: size }, (_, i) => event(`${tag}${i}`, { i }));
+        const stream = uniqueStream('heads');
+        const first = await store.appendToStream(stream, batch('A'), { expectedRevision: 'no_stream' });
+        await other.appendToStream(stream, batch('B'), { expectedRevision: first.nextExpectedRevision });
+        const any = await store.appendToStream(stream, batch('C'));
+        expect(any.nextExpectedRevision).toBe(BigInt(3 * size - 1));
+        await other.appendToStream(stream, batch('D'), { expectedRevision: 'stream_exists' });
+        const stale = await failure(() => store.appendToStream(stream, batch('E'), { expectedRevision: any.nextExpectedRevision }));
+        expect(stale).toMatchObject({ actualVersion: BigInt(4 * size - 1) });
+        const retried = batch('F');
+        const ok = await store.appendToStream(stream, retried, { expectedRevision: BigInt(4 * size - 1) });
+        expect(await store.appendToStream(stream, retried)).toEqual(ok);
+        expect(await store.appendToStream(stream, retried, { expectedRevision: BigInt(4 * size - 1) })).toEqual(ok);
+        const read = await collect(() => store.readStream(stream));
+        expect(read.map((e) => e.revision)).toEqual(Array.from({ length: 5 * size }, (_, i) => BigInt(i)));
+        expect(read.map((e) => e.type[0]).join('')).toBe(['A', 'B', 'C', 'D', 'F'].map((x) => x.repeat(size)).join(''));
+        expect(await store.verifyChain({ stream })).toEqual({ ok: true, streams: 1, events: 5 * size });
+        await other.tombstoneStream(stream);
+        expect(await failure(() => store.appendToStream(stream, batch('G')))).toBeInstanceOf(StreamDeletedError);
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   it('Given bad input, Then not a single row is written', async () => {
