@@ -69,6 +69,10 @@ export class RoutingManager {
   #loops: Promise<void>[] = [];
   #mailbox: Promise<void> = Promise.resolve();
   readonly #lanes = new Map<string, Promise<void>>();
+  /** Offers being applied, and their calls and agents (kept out of the next passes until applied). */
+  readonly #inflight = new Set<Promise<void>>();
+  readonly #inflightCalls = new Set<string>();
+  readonly #inflightAgents = new Set<string>();
   #live = false;
   #stopped = false;
   #routeQueued = false;
@@ -137,17 +141,16 @@ export class RoutingManager {
     for (const t of this.#rechecks.values()) t.cancel();
     await this.#subscription?.unsubscribe();
     await this.#mailbox.catch(() => undefined);
-    await Promise.all([...this.#lanes.values()]);
+    await Promise.all([...this.#lanes.values(), ...this.#inflight]);
   }
 
   /** Resolves when no task is queued (tests, benchmarks). */
   async idle(): Promise<void> {
     for (;;) {
       const before = this.#mailbox;
-      const lanes = [...this.#lanes.values()];
-      await Promise.all([before, ...lanes]);
+      await Promise.all([before, ...this.#lanes.values(), ...this.#inflight]);
       await new Promise((r) => setImmediate(r));
-      if (before === this.#mailbox && this.#lanes.size === 0) return;
+      if (before === this.#mailbox && this.#lanes.size === 0 && this.#inflight.size === 0) return;
     }
   }
 
@@ -309,7 +312,9 @@ export class RoutingManager {
       if (!callOffer) {
         // The call never showed this offer, or no longer does.
         const ended = !call || call.state.status === 'ended' || call.state.status === 'dispositioned';
-        if (ended || call.state.offer !== null || at - a.call.offeredAt >= this.#grace()) {
+        // An ended call can never take the offer: withdraw it now. Otherwise the offer may still be on its way to the
+        // call (its router is between the two appends, or waits for the call's current offer to end): give it time.
+        if (ended || at - a.call.offeredAt >= this.#grace()) {
           await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: ended ? 'caller_abandoned' : 'rescinded' }, 'reconcileAgent');
           await this.#killAgentLeg(callId, offerId, 'offer-withdrawn');
         } else {
@@ -390,11 +395,29 @@ export class RoutingManager {
     this.stats.passes++;
     const now = this.#o.clock.now();
     let reviewAt = await this.#applyExits(now);
-    const out = route(this.model.routeInput(now, seedOf(this.#lastEventId)));
+    const input = this.model.routeInput(now, seedOf(this.#lastEventId));
+    // Offers still being applied are left out of the view: the next pass does not wait for them (pipelining).
+    const out = route(
+      this.#inflightCalls.size === 0 && this.#inflightAgents.size === 0
+        ? input
+        : { ...input, waitingCalls: input.waitingCalls.filter((c) => !this.#inflightCalls.has(c.id)), agents: input.agents.filter((a) => !this.#inflightAgents.has(a.id)) },
+    );
     // One agent per call: the call decider holds one open offer at a time, so ring-all and ring-progressively
     // ring their first agent only and `extend` assignments are not applied (see engine/README.md).
-    const offers = out.assignments.filter((a) => a.kind === 'offer');
-    await Promise.all(offers.map((a) => this.#guard(() => this.#offer(a, now), `offer ${a.callId}`)));
+    for (const a of out.assignments) {
+      if (a.kind !== 'offer') continue;
+      const agentId = a.agentIds[0]!;
+      this.#inflightCalls.add(a.callId);
+      this.#inflightAgents.add(agentId);
+      const done = this.#guard(() => this.#offer(a, now), `offer ${a.callId}`).then(async () => {
+        this.#inflightCalls.delete(a.callId);
+        this.#inflightAgents.delete(agentId);
+        this.#inflight.delete(done);
+        await this.#drainOwnEvents();
+        this.#requestRoute();
+      });
+      this.#inflight.add(done);
+    }
     if (out.nextReviewAt !== undefined && (reviewAt === undefined || out.nextReviewAt < reviewAt)) reviewAt = out.nextReviewAt;
     this.#scheduleReview(reviewAt);
   }
