@@ -303,6 +303,8 @@ export class RoutingManager {
     const callOffer = call?.state.offer?.offerId === offerId ? call.state.offer : null;
     const at = this.#o.clock.now();
     if (a.state === 'offered' || a.state === 'ringing') {
+      // Our own offer still being applied settles itself (and is reconciled if it fails).
+      if (this.#inflightAgents.has(agentId)) return;
       await this.#ensureRingTimer(agentId, offerId, a.call.expiresAt);
       if (!callOffer && !resynced) {
         // Before withdrawing anything, read the call's stream: the model may lag it.
@@ -409,13 +411,23 @@ export class RoutingManager {
       const agentId = a.agentIds[0]!;
       this.#inflightCalls.add(a.callId);
       this.#inflightAgents.add(agentId);
-      const done = this.#guard(() => this.#offer(a, now), `offer ${a.callId}`).then(async () => {
-        this.#inflightCalls.delete(a.callId);
-        this.#inflightAgents.delete(agentId);
-        this.#inflight.delete(done);
-        await this.#drainOwnEvents();
-        this.#requestRoute();
-      });
+      const done = this.#offer(a, now)
+        .then(
+          () => true,
+          (error: unknown) => {
+            this.#o.onError?.(error, `offer ${a.callId}`);
+            return false;
+          },
+        )
+        .then(async (ok) => {
+          this.#inflightCalls.delete(a.callId);
+          this.#inflightAgents.delete(agentId);
+          this.#inflight.delete(done);
+          // A failed offer (the store was unreachable midway) may have left the agent reserved: reconcile it.
+          if (!ok) void this.#enqueue(() => this.#reconcileAgent(agentId), `reconcile ${agentId} after a failed offer`);
+          await this.#drainOwnEvents();
+          this.#requestRoute();
+        });
       this.#inflight.add(done);
     }
     if (out.nextReviewAt !== undefined && (reviewAt === undefined || out.nextReviewAt < reviewAt)) reviewAt = out.nextReviewAt;
