@@ -3,6 +3,7 @@
 // commandId/event-id dedup makes it a no-op). Once-per-channel facts (answered, bridged, ended) are keyed per channel,
 // not per event, so the same fact reached by two paths (BRIDGE before the B leg's ANSWER; HANGUP, HANGUP_COMPLETE, DESTROY)
 // still gives one command id.
+import { agentLegFailureCause } from '../../../domain/call/agent-leg-failure.ts';
 import type { CallCommand } from '../../../domain/call/call-commands.ts';
 import { callCommandSchema } from '../../../domain/call/call-commands.ts';
 import type { CallStatus } from '../../../domain/call/call-state.ts';
@@ -52,37 +53,6 @@ export function switchCommandId(coreUuid: string, key: string, commandType: stri
 const WAITING: ReadonlySet<CallStatus> = new Set(['arrived', 'in_ivr', 'queued', 'offered', 'ringing', 'agent_answered']);
 const OFFER_OPEN: ReadonlySet<CallStatus> = new Set(['offered', 'ringing', 'agent_answered']);
 const LIVE: ReadonlySet<CallStatus> = new Set(['arrived', 'in_ivr', 'queued', 'offered', 'ringing', 'agent_answered', 'connected', 'voicemail']);
-
-/** Maps a hangup cause of an agent leg that never connected to the domain's failure cause. */
-export function agentLegFailureCause(cause: string): 'no_answer' | 'rejected' | 'busy' | 'unreachable' | 'error' {
-  switch (cause) {
-    case 'NO_ANSWER':
-    case 'ORIGINATOR_CANCEL':
-    case 'PROGRESS_TIMEOUT':
-    case 'ALLOTTED_TIMEOUT':
-      return 'no_answer';
-    case 'USER_BUSY':
-    case 'NORMAL_CIRCUIT_CONGESTION':
-    case 'SWITCH_CONGESTION':
-      return 'busy';
-    case 'CALL_REJECTED':
-    case 'DECLINE':
-    case 'BUSY_EVERYWHERE':
-      return 'rejected';
-    case 'USER_NOT_REGISTERED':
-    case 'NO_USER_RESPONSE':
-    case 'SUBSCRIBER_ABSENT':
-    case 'UNALLOCATED_NUMBER':
-    case 'NO_ROUTE_DESTINATION':
-    case 'DESTINATION_OUT_OF_ORDER':
-    case 'RECOVERY_ON_TIMER_EXPIRE':
-    case 'NETWORK_OUT_OF_ORDER':
-    case 'GATEWAY_DOWN':
-      return 'unreachable';
-    default:
-      return 'error';
-  }
-}
 
 /** The call commands a fact implies, validated against the call domain's schemas (defaults applied). */
 export function factToCallCommands(fact: SwitchFact, context: TranslationContext): CallCommand[] {

@@ -9,6 +9,7 @@
 // Everything after that is a reaction to switch facts and to the log, always with command ids derived from the
 // offer or event that caused it, so reactions repeated after a restart or by a second manager are no-ops.
 // All work runs one task at a time (a mailbox); decisions of one routing pass are applied concurrently.
+import { agentLegFailureCause } from '../../../domain/call/agent-leg-failure.ts';
 import type { EventStore, RecordedEvent, StreamSubscription } from '../../../adapters/event-store/port.ts';
 import { parseAgentCommand, type AgentCommandInput } from '../../../domain/agent/agent-commands.ts';
 import { agentDecider, agentStream } from '../../../domain/agent/agent-decider.ts';
@@ -624,7 +625,7 @@ export class RoutingManager {
       return;
     }
     if (call.state.offer?.offerId !== offerId) return;
-    const failure = legFailureCause(cause);
+    const failure = agentLegFailureCause(cause);
     await this.#agentCommand({ type: 'RecordOfferMissed', commandId: engineCommandId(offerId, 'missed'), at, agentId, offerId, reason: missReason(failure) });
     await this.#callCommand({ type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: failure });
   }
@@ -696,7 +697,7 @@ export class RoutingManager {
     const call = this.model.call(callId);
     const rules = call?.state.queue ? this.model.queueConfig(call.state.queue.queueId)?.callback : null;
     const attempts = call?.state.callback?.attempts ?? 1;
-    const failure = legFailureCause(cause);
+    const failure = agentLegFailureCause(cause);
     await this.#callCommand({
       type: 'FailCallback',
       commandId: engineCommandId(attemptId, 'fail'),
@@ -829,38 +830,7 @@ function seedOf(eventId: string): number {
   return hex.length === 8 ? Number.parseInt(hex, 16) >>> 0 : 0;
 }
 
-/** A hangup cause of an agent leg that never connected → the call's failure cause. */
-export function legFailureCause(cause: string): 'no_answer' | 'rejected' | 'busy' | 'unreachable' | 'error' {
-  switch (cause) {
-    case 'NO_ANSWER':
-    case 'ORIGINATOR_CANCEL':
-    case 'PROGRESS_TIMEOUT':
-    case 'ALLOTTED_TIMEOUT':
-    case 'NO_USER_RESPONSE':
-      return 'no_answer';
-    case 'USER_BUSY':
-    case 'NORMAL_CIRCUIT_CONGESTION':
-    case 'SWITCH_CONGESTION':
-      return 'busy';
-    case 'CALL_REJECTED':
-    case 'DECLINE':
-    case 'BUSY_EVERYWHERE':
-      return 'rejected';
-    case 'USER_NOT_REGISTERED':
-    case 'SUBSCRIBER_ABSENT':
-    case 'UNALLOCATED_NUMBER':
-    case 'NO_ROUTE_DESTINATION':
-    case 'DESTINATION_OUT_OF_ORDER':
-    case 'RECOVERY_ON_TIMER_EXPIRE':
-    case 'NETWORK_OUT_OF_ORDER':
-    case 'GATEWAY_DOWN':
-      return 'unreachable';
-    default:
-      return 'error';
-  }
-}
-
 /** The agent's miss for a failure: an unreachable or failing phone counts like no answer (toward break_out). */
-export function missReason(failure: ReturnType<typeof legFailureCause>): OfferMissReason {
+export function missReason(failure: ReturnType<typeof agentLegFailureCause>): OfferMissReason {
   return failure === 'rejected' ? 'rejected' : failure === 'busy' ? 'busy' : 'no_answer';
 }
