@@ -1,0 +1,182 @@
+// EslSwitchPort against the simulator over TCP: originate outcomes, bridge, hangups and a reconnect become port facts
+// in order, with our variables, the switch id and unique fact ids. Waits on facts; asserts no timings.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isLedgerlineError } from '../../domain/errors/ledgerline-error.ts';
+import { type Simulator, startSimulator } from '../../infra/simulator/server/start-simulator.ts';
+import type { SwitchFact } from '../ports/switch-port.ts';
+import { until } from '../test-support/wait.ts';
+import { EslSwitchPort } from './esl-switch-port.ts';
+import { RECONCILE_ENDED } from './reconcile-facts.ts';
+
+let sim: Simulator;
+let port: EslSwitchPort;
+let switchId: string;
+const facts: SwitchFact[] = [];
+/** What an engine would believe live: legs it dialled or saw answer, until their hangup fact. */
+const believed = new Set<string>();
+let consumer: Promise<void>;
+let n = 0;
+const uuid = (): string => `eeeeeeee-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, ringMs: 20, seed: 'esl-switch-port', mediaDuration: () => 50 });
+  sim.setEndpoint('1090', { kind: 'busy' });
+  sim.setEndpoint('1091', { kind: 'reject', ringMs: 10 });
+  sim.setEndpoint('1092', { kind: 'unregistered' });
+  sim.setEndpoint('1093', { kind: 'no-answer' });
+  port = new EslSwitchPort({
+    switches: [{ host: sim.host, port: sim.port }],
+    password: sim.password,
+    commandTimeoutMs: 5000,
+    openChannels: () => [...believed],
+    connection: { heartbeatMisses: 0 },
+  });
+  switchId = `${sim.host}:${sim.port}`;
+  expect(await port.start(5000)).toEqual({ ready: [switchId], notReady: [] });
+  consumer = (async () => {
+    for await (const f of port.facts()) {
+      facts.push(f);
+      if (f.kind === 'leg_answered') believed.add(f.legUuid);
+      if (f.kind === 'leg_hangup') believed.delete(f.legUuid);
+    }
+  })();
+});
+afterAll(async () => {
+  port.close();
+  await consumer;
+  await sim.close();
+});
+
+const of = (leg: string): SwitchFact[] => facts.filter((f) => f.legUuid === leg);
+const waitFact = async (leg: string, kind: SwitchFact['kind']): Promise<SwitchFact> => {
+  await until(() => of(leg).some((f) => f.kind === kind), `${kind} on ${leg}`, 15_000);
+  return of(leg).find((f) => f.kind === kind)!;
+};
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'resolved';
+  } catch (e) {
+    return isLedgerlineError(e) ? e.code : `not coded: ${String(e)}`;
+  }
+}
+
+/** Originates an agent leg; resolves as soon as the port returns (before any answer). */
+async function dial(user: string, extra: { ringTimeoutSeconds?: number } = {}): Promise<string> {
+  const legUuid = uuid();
+  believed.add(legUuid);
+  await port.originate({
+    switchId, commandId: `cmd-${legUuid}`, legUuid, endpoint: { kind: 'user', user }, callId: `call-${legUuid}`, role: 'agent', offerId: `offer-${legUuid}`,
+    ringTimeoutSeconds: extra.ringTimeoutSeconds ?? 20,
+  });
+  return legUuid;
+}
+
+/** An inbound caller, answered and parked by the default dialplan. */
+async function caller(): Promise<string> {
+  const c = sim.originateInbound({ callerIdNumber: '+15551230000' });
+  await waitFact(c, 'leg_answered');
+  believed.add(c);
+  return c;
+}
+
+describe('EslSwitchPort: originate', () => {
+  it('returns before the answer; the leg rings, answers (with our variables and switch), then hangs up when killed', async () => {
+    const leg = await dial('1001');
+    expect(of(leg).some((f) => f.kind === 'leg_answered')).toBe(false);
+    const answered = await waitFact(leg, 'leg_answered');
+    expect(answered).toMatchObject({ switchId, legUuid: leg, callId: `call-${leg}`, offerId: `offer-${leg}`, role: 'agent' });
+    expect(await port.channelStatus(switchId, leg)).toBe('answered');
+    await port.kill({ switchId, commandId: `kill-${leg}`, legUuid: leg, cause: 'NORMAL_CLEARING' });
+    const hangup = await waitFact(leg, 'leg_hangup');
+    expect(hangup).toMatchObject({ cause: 'NORMAL_CLEARING', callId: `call-${leg}` });
+    expect(of(leg).map((f) => f.kind).filter((k) => k !== 'legs_unbridged')).toEqual(['leg_ringing', 'leg_answered', 'leg_hangup']);
+    expect(await port.channelStatus(switchId, leg)).toBe('hungup');
+  });
+
+  it.each([
+    ['1090', 'USER_BUSY'],
+    ['1091', 'CALL_REJECTED'],
+    ['1092', 'USER_NOT_REGISTERED'],
+  ])('user %s: one leg_hangup with cause %s, never an answer', async (user, cause) => {
+    const leg = await dial(user);
+    await waitFact(leg, 'leg_hangup');
+    await until(() => port.originatesInFlight === 0, 'originate jobs settled', 15_000);
+    expect(of(leg).filter((f) => f.kind === 'leg_hangup')).toEqual([expect.objectContaining({ cause, switchId, callId: `call-${leg}`, role: 'agent' })]);
+    expect(of(leg).some((f) => f.kind === 'leg_answered')).toBe(false);
+  });
+
+  it('no answer within ringTimeoutSeconds: ringing, then leg_hangup NO_ANSWER', async () => {
+    const leg = await dial('1093', { ringTimeoutSeconds: 1 });
+    const hangup = await waitFact(leg, 'leg_hangup');
+    expect(hangup).toMatchObject({ cause: 'NO_ANSWER' });
+    await until(() => port.originatesInFlight === 0, 'originate jobs settled', 15_000);
+    expect(of(leg).map((f) => f.kind)).toEqual(['leg_ringing', 'leg_hangup']);
+  });
+
+  it('refuses what cannot be sent, at once: bad values, an unknown switch', async () => {
+    const legUuid = uuid();
+    const base = { commandId: 'c', legUuid, endpoint: { kind: 'user', user: '1001' } as const, callId: 'x', role: 'agent' as const };
+    expect(await codeOf(port.originate({ ...base, switchId, ringTimeoutSeconds: 0 }))).toBe('ESL_INVALID_ARGUMENT');
+    expect(await codeOf(port.originate({ ...base, switchId: 'nowhere:1', ringTimeoutSeconds: 5 }))).toBe('ESL_UNKNOWN_SWITCH');
+    expect(await codeOf(port.originate({ ...base, switchId, endpoint: { kind: 'user', user: '10 01' }, ringTimeoutSeconds: 5 }))).toBe('ESL_INVALID_ARGUMENT');
+    expect(port.originatesInFlight).toBe(0);
+    expect(of(legUuid)).toEqual([]);
+  });
+});
+
+describe('EslSwitchPort: bridge and hangups', () => {
+  it('bridges a parked caller to an answered agent leg; the caller hanging up ends both legs', async () => {
+    const c = await caller();
+    const leg = await dial('1002');
+    await waitFact(leg, 'leg_answered');
+    await port.bridge({ switchId, commandId: `bridge-${leg}`, aLegUuid: c, bLegUuid: leg });
+    expect(await waitFact(c, 'legs_bridged')).toMatchObject({ legUuid: c, otherLegUuid: leg, switchId });
+    expect(await port.channelStatus(switchId, c)).toBe('bridged');
+    sim.hangup(c);
+    expect(await waitFact(c, 'leg_hangup')).toMatchObject({ cause: 'NORMAL_CLEARING' });
+    expect(await waitFact(leg, 'leg_hangup')).toMatchObject({ callId: `call-${leg}`, role: 'agent' });
+    expect(await port.channelStatus(switchId, 'eeeeeeee-0000-4000-8000-999999999999')).toBe('absent');
+  });
+
+  it('the agent leg hanging up after the bridge: its hangup, then the caller’s', async () => {
+    const c = await caller();
+    const leg = await dial('1003');
+    await waitFact(leg, 'leg_answered');
+    await port.bridge({ switchId, commandId: `bridge-${leg}`, aLegUuid: c, bLegUuid: leg });
+    await waitFact(c, 'legs_bridged');
+    sim.hangup(leg, 'NORMAL_CLEARING');
+    expect(await waitFact(leg, 'leg_hangup')).toMatchObject({ cause: 'NORMAL_CLEARING', offerId: `offer-${leg}` });
+    await waitFact(c, 'leg_hangup');
+    const order = facts.filter((f) => f.kind === 'leg_hangup' && (f.legUuid === c || f.legUuid === leg)).map((f) => f.legUuid);
+    expect(order).toEqual([leg, c]);
+  });
+});
+
+describe('EslSwitchPort: reconnect and reconcile', () => {
+  it('legs that ended while the connection was down become leg_hangup RECONCILE_ENDED after the reconnect', async () => {
+    const c = await caller();
+    const leg = await dial('1004');
+    await waitFact(leg, 'leg_answered');
+    await port.bridge({ switchId, commandId: `bridge-${leg}`, aLegUuid: c, bLegUuid: leg });
+    await waitFact(c, 'legs_bridged');
+    const conn = port.manager.connection(switchId);
+    conn.stop(); // the socket is gone: what happens now is never seen as events
+    sim.hangup(c);
+    await until(async () => (await sim.api('uuid_exists', c)) === 'false' && (await sim.api('uuid_exists', leg)) === 'false', 'both legs gone on the switch');
+    conn.start();
+    const endedC = await waitFact(c, 'leg_hangup');
+    const endedLeg = await waitFact(leg, 'leg_hangup');
+    expect([endedC, endedLeg]).toEqual([
+      expect.objectContaining({ kind: 'leg_hangup', cause: RECONCILE_ENDED, switchId }),
+      expect.objectContaining({ kind: 'leg_hangup', cause: RECONCILE_ENDED, switchId }),
+    ]);
+    expect(believed.has(c) || believed.has(leg)).toBe(false);
+  });
+
+  it('no two facts share a fact id', () => {
+    const ids = facts.map((f) => f.factId);
+    expect(ids.length).toBeGreaterThan(10);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
