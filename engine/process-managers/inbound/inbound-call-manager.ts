@@ -1,0 +1,409 @@
+// The inbound call process manager: a new caller leg on a DID becomes a call (ReceiveCall), is answered and runs
+// the DID's published IVR flow version through the pure interpreter. Every Step's instructions become switch
+// commands (play, collect digits, transfer, kill), look-ups go to the CustomerLookup port, terminal nodes become
+// CompleteIvr and QueueCall / EndCall; every switch fact that answers the IVR is recorded on the call stream
+// (RecordPromptPlayed, RecordIvrInput, RecordLookupResult) before the interpreter moves on.
+//
+// Idempotence: the session is folded from the call stream on every fact (ivr-session-fold.ts), facts carry the turn
+// they answer (playback and collect ids), and command ids derive from the call and that turn, so a replayed fact is
+// stale (ignored) and a retried command is a duplicate. Facts run one at a time through a mailbox.
+import type { EventStore } from '../../../adapters/event-store/port.ts';
+import { parseCallCommand, type CallCommandInput } from '../../../domain/call/call-commands.ts';
+import { callDecider, callStreamName } from '../../../domain/call/call-decider.ts';
+import type { CallEvent } from '../../../domain/call/call-events.ts';
+import type { CallState } from '../../../domain/call/call-state.ts';
+import { LedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
+import type { IvrFlow } from '../../../domain/ivr/flow-schema.ts';
+import type { IvrInput } from '../../../domain/ivr/inputs.ts';
+import type { PlayInstruction } from '../../../domain/ivr/instructions.ts';
+import { advance, start, type Step } from '../../../domain/ivr/interpreter.ts';
+import type { IvrOutcome } from '../../../domain/ivr/session.ts';
+import { ivrFlowDecider, ivrFlowStream, requirePublishedVersion, routableVersion } from '../../../domain/ivr-flow/ivr-flow-decider.ts';
+import { RealClock, type Clock } from '../../clock.ts';
+import { handleCommand, loadAggregate, toDomainEvent } from '../../command-handling/handle-command.ts';
+import type { SwitchFact, SwitchPort } from '../../ports/switch-port.ts';
+import type { CustomerLookup, LookupAnswer } from './customer-lookup.ts';
+import { inboundCallIdFor, inputStepKey, mediaIdFor, startStepKey, turnOfMediaId } from './inbound-ids.ts';
+import { foldIvrRun, ivrContextOf, type IvrRun } from './ivr-session-fold.ts';
+
+/**
+ * What the switch adapter adds to the first fact of a new inbound caller leg (CHANNEL_PARK): the port's SwitchFact
+ * does not carry these yet (see the report: `leg_ringing`/`leg_answered` should gain them).
+ */
+export interface InboundLegDetails {
+  readonly direction?: 'inbound' | 'outbound';
+  readonly did?: string;
+  readonly callerNumber?: string;
+  readonly callerName?: string | null;
+}
+
+/** A switch fact, possibly with the inbound details. */
+export type InboundFact = SwitchFact & InboundLegDetails;
+
+/** The DID → IVR flow mapping: a table, or a function (undefined: not ours). */
+export type FlowForDid = Readonly<Record<string, string>> | ((did: string) => string | undefined);
+
+export interface InboundCallManagerOptions {
+  readonly store: EventStore;
+  readonly switchPort: SwitchPort;
+  readonly flowForDid: FlowForDid;
+  readonly lookup: CustomerLookup;
+  readonly clock?: Clock;
+  /** Where a prompt is found: recorded prompts per language, text through TTS. */
+  readonly promptPath?: (p: PlayInstruction) => string;
+  /** Called with every error the manager survived (a refused command, a switch command that failed). */
+  readonly onError?: (error: unknown, context: { callId?: string; fact?: SwitchFact }) => void;
+}
+
+const defaultPromptPath = (p: PlayInstruction): string => (p.prompt !== undefined ? `ivr/${p.language}/${p.prompt}.wav` : `say:${p.text ?? ''}`);
+
+const OUTCOME: Record<IvrOutcome['kind'], 'queue' | 'transfer' | 'self_served' | 'hangup' | 'error'> = {
+  queued: 'queue',
+  transferred: 'transfer',
+  voicemail: 'transfer',
+  self_served: 'self_served',
+  hangup: 'hangup',
+  abandoned: 'hangup',
+};
+
+interface CallView {
+  readonly callId: string;
+  readonly state: CallState;
+  readonly events: readonly CallEvent[];
+  /** The caller leg, from CallArrived. */
+  readonly switchId: string;
+  readonly legUuid: string;
+}
+
+/** See the module comment. `start()` consumes the port's facts; `stop()` stops after the fact in hand. */
+export class InboundCallManager {
+  readonly #o: InboundCallManagerOptions;
+  readonly #clock: Clock;
+  readonly #promptPath: (p: PlayInstruction) => string;
+  readonly #flows = new Map<string, IvrFlow>();
+  #tail: Promise<void> = Promise.resolve();
+  #pending = 0;
+  #stopped = false;
+  #iterator: AsyncIterator<SwitchFact> | undefined;
+  /** Facts fully handled (tests wait on it; nothing else should). */
+  handled = 0;
+
+  constructor(options: InboundCallManagerOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? new RealClock();
+    this.#promptPath = options.promptPath ?? defaultPromptPath;
+  }
+
+  /** Starts consuming switch facts in the background. */
+  start(): void {
+    void (async () => {
+      this.#iterator = this.#o.switchPort.facts()[Symbol.asyncIterator]();
+      while (!this.#stopped) {
+        const r = await this.#iterator.next();
+        if (r.done || this.#stopped) break;
+        void this.handleFact(r.value);
+      }
+    })();
+  }
+
+  /** Stops consuming facts and waits for the work in hand. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#iterator?.return?.();
+    await this.idle();
+  }
+
+  /** Resolves when the mailbox is empty. */
+  async idle(): Promise<void> {
+    while (this.#pending > 0) await this.#tail;
+  }
+
+  /** Handles one fact in the mailbox (in order with every other fact and look-up result). */
+  handleFact(fact: InboundFact): Promise<void> {
+    return this.#enqueue(async () => {
+      try {
+        await this.#onFact(fact);
+      } catch (e) {
+        this.#o.onError?.(e, { fact });
+      } finally {
+        this.handled++;
+      }
+    });
+  }
+
+  #enqueue(work: () => Promise<void>): Promise<void> {
+    this.#pending++;
+    const run = this.#tail.then(work).finally(() => this.#pending--);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  #flowIdFor(did: string): string | undefined {
+    const m = this.#o.flowForDid;
+    return typeof m === 'function' ? m(did) : Object.hasOwn(m, did) ? m[did] : undefined;
+  }
+
+  async #onFact(fact: InboundFact): Promise<void> {
+    if (fact.role !== undefined && fact.role !== 'caller') return;
+    const callId = fact.callId ?? inboundCallIdFor(fact.switchId, fact.legUuid);
+    if (fact.callId === undefined && fact.direction === 'inbound' && fact.did !== undefined && (fact.kind === 'leg_ringing' || fact.kind === 'leg_answered')) {
+      await this.#onNewLeg(callId, { ...fact, did: fact.did });
+      return;
+    }
+    const call = await this.#loadCall(callId);
+    if (call.state.status === 'none') return;
+    if (fact.kind === 'leg_hangup') return this.#onCallerHangup(call, fact);
+    if (call.state.status !== 'in_ivr') return;
+    const input = this.#inputOfFact(fact);
+    if (input) await this.#onInput(call, input, fact);
+  }
+
+  #inputOfFact(fact: SwitchFact): IvrInput | undefined {
+    switch (fact.kind) {
+      case 'playback_done': {
+        const turn = turnOfMediaId(fact.playbackId);
+        return turn === undefined ? undefined : { kind: 'prompt_done', at: fact.at, turn };
+      }
+      case 'digits_collected': {
+        const turn = turnOfMediaId(fact.collectId);
+        if (turn === undefined) return undefined;
+        return fact.digits === null || fact.digits === '' ? { kind: 'timeout', at: fact.at, turn } : { kind: 'dtmf', at: fact.at, turn, digits: fact.digits };
+      }
+      case 'dtmf':
+        // A key during an interruptible announcement (collectors report theirs as digits_collected).
+        return { kind: 'dtmf', at: fact.at, digits: fact.digit };
+      default:
+        return undefined;
+    }
+  }
+
+  async #onNewLeg(callId: string, fact: SwitchFact & InboundLegDetails & { did: string }): Promise<void> {
+    const flowId = this.#flowIdFor(fact.did);
+    if (flowId === undefined) return;
+    const existing = await this.#loadCall(callId);
+    // Already handled (a replayed fact, or another instance): what followed is driven by later facts.
+    if (existing.events.some((e) => e.type === 'IvrStarted')) return;
+    if (existing.state.status === 'none') {
+      await this.#call({
+        type: 'ReceiveCall',
+        commandId: `${callId}|receive`,
+        at: fact.at,
+        actor: `switch:${fact.switchId}`,
+        callId,
+        did: fact.did,
+        callerNumber: fact.callerNumber ?? 'anonymous',
+        callerName: fact.callerName ?? null,
+        switchId: fact.switchId,
+        channelUuid: fact.legUuid,
+      });
+    }
+    await this.#o.switchPort.answer({ switchId: fact.switchId, commandId: `${callId}|answer`, legUuid: fact.legUuid });
+    const version = await this.#loadRoutableVersion(flowId);
+    await this.#call({ type: 'StartIvr', commandId: `${callId}|start-ivr`, at: fact.at, callId, flowId, flowVersion: version.version });
+    const call = await this.#loadCall(callId);
+    const arrived = call.events.find((e) => e.type === 'CallArrived');
+    if (arrived?.type !== 'CallArrived') return;
+    const step = start(version.flow, ivrContextOf(callId, arrived.data, fact.at));
+    await this.#applyStep(call, startStepKey(callId), step, fact.at);
+  }
+
+  async #onInput(call: CallView, input: IvrInput, fact: SwitchFact): Promise<void> {
+    const run = await this.#run(call);
+    if (!run || run.step.session.phase === 'ended') return;
+    const flow = this.#flows.get(flowKey(run.flowId, run.flowVersion))!;
+    const before = run.step.session;
+    const step = advance(flow, before, input);
+    if (step.ignored !== undefined) return;
+    const key = inputStepKey(call.callId, before.turn);
+    await this.#record(call, key, before.node, input, run.step);
+    await this.#applyStep(call, key, step, fact.at);
+  }
+
+  /** Records the input the interpreter accepted, as the event the fold reads back. */
+  async #record(call: CallView, key: string, nodeId: string, input: IvrInput, previous: Step): Promise<void> {
+    const base = { commandId: `${key}|input`, at: input.at, callId: call.callId, actor: 'system:ivr' };
+    switch (input.kind) {
+      case 'prompt_done': {
+        const play = previous.instructions.find((i): i is PlayInstruction => i.kind === 'play');
+        await this.#call({ ...base, type: 'RecordPromptPlayed', nodeId, promptId: play?.prompt ?? 'text', bargedIn: false });
+        return;
+      }
+      case 'dtmf':
+        await this.#call({ ...base, type: 'RecordIvrInput', nodeId, input: { kind: 'dtmf', digits: input.digits } });
+        return;
+      case 'timeout':
+        if (previous.session.phase === 'looking_up') {
+          const name = previous.instructions.find((i) => i.kind === 'lookup')?.name ?? 'lookup';
+          await this.#call({ ...base, type: 'RecordLookupResult', nodeId, lookup: name, result: { ok: false, reason: 'timeout', message: null } });
+        } else {
+          await this.#call({ ...base, type: 'RecordIvrInput', nodeId, input: { kind: 'timeout' } });
+        }
+        return;
+      case 'lookup_result':
+        await this.#call({
+          ...base,
+          type: 'RecordLookupResult',
+          nodeId,
+          lookup: input.name,
+          result: input.ok ? { ok: true, values: input.outputs ?? {} } : { ok: false, reason: 'error', message: null },
+        });
+        return;
+      default:
+        throw new LedgerlineError('IVR_UNEXPECTED_INPUT', `the inbound manager does not record ${input.kind} inputs`, { callId: call.callId });
+    }
+  }
+
+  /** Records the nodes a step entered, then carries out its instructions. */
+  async #applyStep(call: CallView, key: string, step: Step, at: number): Promise<void> {
+    const callId = call.callId;
+    const started = call.events.find((e) => e.type === 'IvrStarted');
+    const flow = started?.type === 'IvrStarted' ? this.#flows.get(flowKey(started.data.flowId, started.data.flowVersion)) : undefined;
+    for (const [i, nodeId] of step.entered.entries()) {
+      const nodeType = flow?.nodes[nodeId]?.kind ?? 'unknown';
+      await this.#call({ type: 'EnterIvrNode', commandId: `${key}|enter|${i}`, at, callId, actor: 'system:ivr', nodeId, nodeType });
+    }
+    const { switchId, legUuid } = call;
+    const sw = this.#o.switchPort;
+    const ins = step.instructions;
+    for (let i = 0; i < ins.length; i++) {
+      const x = ins[i]!;
+      const commandId = `${key}|sw|${i}`;
+      switch (x.kind) {
+        case 'play': {
+          const next = ins[i + 1];
+          if (x.interruptible && next?.kind === 'collect_dtmf') break; // played by the collector (barge-in)
+          await sw.play({ switchId, commandId, legUuid, path: this.#promptPath(x), playbackId: mediaIdFor(callId, step.turn, 'play', i) });
+          break;
+        }
+        case 'collect_dtmf': {
+          const prev = ins[i - 1];
+          const promptPath = prev?.kind === 'play' && prev.interruptible ? this.#promptPath(prev) : 'silence_stream://250';
+          await sw.collectDigits({
+            switchId,
+            commandId,
+            legUuid,
+            collectId: mediaIdFor(callId, step.turn, 'collect', i),
+            promptPath,
+            minDigits: x.min,
+            maxDigits: x.max,
+            timeoutMs: x.timeoutMs,
+            ...(x.terminator !== undefined ? { terminators: x.terminator } : {}),
+          });
+          break;
+        }
+        case 'lookup':
+          this.#runLookup(call, step.turn, x.name, x.inputs, x.timeoutMs);
+          break;
+        case 'listen_speech':
+          throw new LedgerlineError('IVR_UNEXPECTED_INPUT', 'speech nodes are not supported by the inbound manager yet', { callId });
+        case 'queue':
+        case 'transfer':
+        case 'voicemail':
+        case 'hangup':
+          break;
+      }
+    }
+    if (step.outcome) await this.#complete(call, key, step.outcome, at);
+  }
+
+  async #complete(call: CallView, key: string, outcome: IvrOutcome, at: number): Promise<void> {
+    const callId = call.callId;
+    const { switchId, legUuid } = call;
+    await this.#call({ type: 'CompleteIvr', commandId: `${key}|complete`, at, callId, actor: 'system:ivr', outcome: OUTCOME[outcome.kind] });
+    switch (outcome.kind) {
+      case 'queued':
+        await this.#call({ type: 'QueueCall', commandId: `${key}|queue`, at, callId, actor: 'system:ivr', queueId: outcome.queueId, priority: outcome.priority, requiredSkills: [...outcome.skills] });
+        return;
+      case 'transferred':
+        await this.#o.switchPort.transfer({ switchId, commandId: `${key}|transfer`, legUuid, exten: outcome.to });
+        return;
+      case 'voicemail':
+        await this.#o.switchPort.transfer({ switchId, commandId: `${key}|transfer`, legUuid, exten: `voicemail-${outcome.mailbox}` });
+        return;
+      case 'self_served':
+      case 'hangup':
+      case 'abandoned':
+        await this.#call({ type: 'EndCall', commandId: `${key}|end`, at, callId, actor: 'system:ivr', cause: 'NORMAL_CLEARING', hungUpBy: 'system' });
+        await this.#o.switchPort.kill({ switchId, commandId: `${key}|kill`, legUuid, cause: 'NORMAL_CLEARING' });
+        return;
+    }
+  }
+
+  /** Runs a look-up off the mailbox; its answer (or its timeout) comes back through the mailbox as an input. */
+  #runLookup(call: CallView, turn: number, name: string, inputs: Readonly<Record<string, unknown>>, timeoutMs: number): void {
+    const startedAt = this.#clock.now();
+    let settled = false;
+    const deliver = (input: IvrInput): void => {
+      if (settled) return;
+      settled = true;
+      timer.cancel();
+      void this.#enqueue(async () => {
+        try {
+          const fresh = await this.#loadCall(call.callId);
+          if (fresh.state.status === 'in_ivr') await this.#onInput(fresh, input, { kind: 'leg_answered', switchId: fresh.switchId, factId: `${call.callId}|lookup|${turn}`, at: input.at, legUuid: fresh.legUuid });
+        } catch (e) {
+          this.#o.onError?.(e, { callId: call.callId });
+        }
+      });
+    };
+    const timer = this.#clock.at(startedAt + timeoutMs, () => deliver({ kind: 'timeout', at: startedAt + timeoutMs, turn }));
+    this.#o.lookup
+      .lookup(name, inputs as Parameters<CustomerLookup['lookup']>[1])
+      .catch((e: unknown): LookupAnswer => ({ ok: false, reason: 'error', message: e instanceof Error ? e.message : String(e) }))
+      .then((a) => deliver({ kind: 'lookup_result', at: Math.max(startedAt, this.#clock.now()), turn, name, ok: a.ok, outputs: a.ok ? { ...a.values } : {} }));
+  }
+
+  async #onCallerHangup(call: CallView, fact: Extract<SwitchFact, { kind: 'leg_hangup' }>): Promise<void> {
+    const base = { commandId: `${call.callId}|caller-hangup`, at: fact.at, callId: call.callId, actor: `switch:${fact.switchId}` };
+    if (call.state.status === 'in_ivr') await this.#call({ ...base, type: 'AbandonCall', cause: fact.cause });
+    else if (call.state.status === 'arrived') await this.#call({ ...base, type: 'EndCall', cause: fact.cause, hungUpBy: 'caller' });
+    // Queued and later: the routing manager owns the caller's hangup.
+  }
+
+  async #run(call: CallView): Promise<IvrRun | undefined> {
+    const started = call.events.find((e) => e.type === 'IvrStarted');
+    if (started?.type !== 'IvrStarted') return undefined;
+    await this.#loadVersion(started.data.flowId, started.data.flowVersion);
+    return foldIvrRun(call.callId, call.events, (f, v) => this.#flows.get(flowKey(f, v))!);
+  }
+
+  async #loadCall(callId: string): Promise<CallView> {
+    let state = callDecider.initialState;
+    const events: CallEvent[] = [];
+    try {
+      for await (const r of this.#o.store.readStream(callStreamName(callId))) {
+        const e = toDomainEvent(r) as CallEvent;
+        events.push(e);
+        state = callDecider.evolve(state, e);
+      }
+    } catch (e) {
+      if (!(e instanceof LedgerlineError && e.code === 'STREAM_NOT_FOUND')) throw e;
+    }
+    const arrived = events.find((e) => e.type === 'CallArrived');
+    const leg = arrived?.type === 'CallArrived' ? arrived.data : undefined;
+    return { callId, state, events, switchId: leg?.switchId ?? '', legUuid: leg?.channelUuid ?? '' };
+  }
+
+  async #loadRoutableVersion(flowId: string) {
+    const { state } = await loadAggregate(this.#o.store, ivrFlowDecider, ivrFlowStream(flowId));
+    const v = routableVersion(state, flowId);
+    this.#flows.set(flowKey(flowId, v.version), v.flow);
+    return v;
+  }
+
+  async #loadVersion(flowId: string, version: number): Promise<IvrFlow> {
+    const cached = this.#flows.get(flowKey(flowId, version));
+    if (cached) return cached;
+    const { state } = await loadAggregate(this.#o.store, ivrFlowDecider, ivrFlowStream(flowId));
+    const flow = requirePublishedVersion(state, flowId, version).flow;
+    this.#flows.set(flowKey(flowId, version), flow);
+    return flow;
+  }
+
+  async #call(input: CallCommandInput): Promise<void> {
+    const command = parseCallCommand(input);
+    await handleCommand(this.#o.store, callDecider, callStreamName(command.callId), command);
+  }
+}
+
+const flowKey = (flowId: string, version: number): string => `${flowId}@${version}`;
