@@ -104,6 +104,8 @@ describe('EslSwitchPort: originate', () => {
     await until(() => port.originatesInFlight === 0, 'originate jobs settled', 15_000);
     expect(of(leg).filter((f) => f.kind === 'leg_hangup')).toEqual([expect.objectContaining({ cause, switchId, callId: `call-${leg}`, role: 'agent' })]);
     expect(of(leg).some((f) => f.kind === 'leg_answered')).toBe(false);
+    // Only the unregistered user has no channel (so no CHANNEL_HANGUP_COMPLETE): its hangup is the originate's outcome.
+    expect(of(leg)[0]!.factId.startsWith('originate-failed/')).toBe(user === '1092');
   });
 
   it('no answer within ringTimeoutSeconds: ringing, then leg_hangup NO_ANSWER', async () => {
@@ -150,6 +152,24 @@ describe('EslSwitchPort: bridge and hangups', () => {
     await waitFact(c, 'leg_hangup');
     const order = facts.filter((f) => f.kind === 'leg_hangup' && (f.legUuid === c || f.legUuid === leg)).map((f) => f.legUuid);
     expect(order).toEqual([leg, c]);
+  });
+});
+
+describe('EslSwitchPort: media and digits', () => {
+  it('play: playback_done names our playbackId; collectDigits: dtmf facts, then digits_collected with the digits', async () => {
+    const c = await caller();
+    await port.play({ switchId, commandId: `play-${c}`, legUuid: c, path: 'ivr/welcome.wav', playbackId: 'pb-1' });
+    expect(await waitFact(c, 'playback_done')).toMatchObject({ kind: 'playback_done', playbackId: 'pb-1', switchId });
+    await port.collectDigits({ switchId, commandId: `collect-${c}`, legUuid: c, collectId: 'col-1', promptPath: 'ivr/enter.wav', minDigits: 1, maxDigits: 4, timeoutMs: 3000, terminators: '#' });
+    sim.sendDtmf(c, '42#', { interDigitMs: 5 });
+    expect(await waitFact(c, 'digits_collected')).toMatchObject({ collectId: 'col-1', digits: '42' });
+    expect(of(c).filter((f) => f.kind === 'dtmf').map((f) => f.kind === 'dtmf' && f.digit)).toEqual(['4', '2', '#']);
+    await port.kill({ switchId, commandId: `kill-${c}`, legUuid: c, cause: 'NORMAL_CLEARING' });
+    await waitFact(c, 'leg_hangup');
+  });
+
+  it('a command on a channel the switch does not have is ESL_NO_SUCH_CHANNEL', async () => {
+    expect(await codeOf(port.kill({ switchId, commandId: 'k-none', legUuid: uuid(), cause: 'NORMAL_CLEARING' }))).toBe('ESL_NO_SUCH_CHANNEL');
   });
 });
 

@@ -69,10 +69,14 @@ export class EslSwitchPort implements SwitchPort {
     this.#logger = options.logger ?? silentLogger;
     this.#buffer = new FactBuffer({
       capacity: options.bufferCapacity ?? 10_000,
-      onOverflow: (switchId) => {
-        // The socket cannot be paused from here: drop it; the reconcile after the reconnect tells what was missed.
-        this.#logger.warn({ switchId }, 'switch port: fact buffer full; dropping the connection to reconcile');
-        this.manager.connection(switchId).dropConnection('dead');
+      onOverflow: (switchId) => this.#logger.warn({ switchId }, 'switch port: fact buffer full; dropping facts until the engine catches up'),
+      // Hangups lost while dropping come back through a reconcile (legs the engine believes live that are gone).
+      onRecovered: (switchId) => {
+        this.#logger.info({ switchId }, 'switch port: fact buffer drained; reconciling');
+        this.manager
+          .connection(switchId)
+          .reconcile()
+          .catch((err: unknown) => this.#logger.warn({ switchId, err: String(err) }, 'switch port: reconcile after overflow failed (the next connect reconciles)'));
       },
     });
     this.manager = new SwitchManager({

@@ -20,14 +20,17 @@ describe('FactBuffer', () => {
 
   it('never holds more than its capacity: the switch that overflows is reported once, its facts dropped until the queue drains', async () => {
     const overflows: string[] = [];
-    const b = new FactBuffer({ capacity: 4, onOverflow: (s) => overflows.push(s) });
+    const recovered: string[] = [];
+    const b = new FactBuffer({ capacity: 4, onOverflow: (s) => overflows.push(s), onRecovered: (s) => recovered.push(s) });
     for (let i = 0; i < 10; i++) b.push(fact(i));
     expect(b.size).toBe(4);
     expect(b.dropped).toBe(6);
     expect(overflows).toEqual(['s1']);
     await b.next();
-    expect(b.push(fact(20))).toBe(false); // still overflowing: not yet below half
+    expect(b.push(fact(20))).toBe(false); // still overflowing: not yet down to half
+    expect(recovered).toEqual([]);
     await b.next();
+    expect(recovered).toEqual(['s1']);
     await b.next();
     expect(b.push(fact(21))).toBe(true);
     expect(b.push(fact(22, 's2'))).toBe(true);

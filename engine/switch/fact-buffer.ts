@@ -1,13 +1,15 @@
 // A bounded queue between the ESL sockets (which push facts synchronously) and the engine (which pulls them at its
 // own pace). The sockets cannot be paused from here, so backpressure is: once `capacity` facts wait, further facts of
-// that switch are dropped and `onOverflow(switchId)` is told (the port drops that switch's connection, and the
-// reconcile after the reconnect reports what the lost facts would have said). Memory stays bounded either way.
+// that switch are dropped (`onOverflow`) until the engine has drained the queue to half, then `onRecovered` is told
+// (the port reconciles that switch, so legs that ended meanwhile still arrive as hangups). Memory stays bounded.
 import type { SwitchFact } from '../ports/switch-port.ts';
 
 export interface FactBufferOptions {
   readonly capacity: number;
-  /** Called once per overflow episode of a switch (cleared when the queue has drained below half). */
+  /** Called once per overflow episode of a switch. */
   readonly onOverflow?: (switchId: string) => void;
+  /** Called when an overflow episode ends (the queue drained to half its capacity). */
+  readonly onRecovered?: (switchId: string) => void;
 }
 
 /** Bounded single-consumer async queue of port facts. */
@@ -59,6 +61,12 @@ export class FactBuffer {
     w?.({ value: undefined, done: true });
   }
 
+  #recovered(): void {
+    const switches = [...this.#overflowing];
+    this.#overflowing.clear();
+    for (const s of switches) this.#options.onRecovered?.(s);
+  }
+
   /** The next fact, waiting for one; done once closed and drained. One consumer at a time. */
   next(): Promise<IteratorResult<SwitchFact>> {
     if (this.size > 0) {
@@ -67,10 +75,10 @@ export class FactBuffer {
         this.#queue = this.#queue.slice(this.#head);
         this.#head = 0;
       }
-      if (this.#overflowing.size > 0 && this.size * 2 <= this.#options.capacity) this.#overflowing.clear();
+      if (this.#overflowing.size > 0 && this.size * 2 <= this.#options.capacity) this.#recovered();
       return Promise.resolve({ value, done: false });
     }
-    if (this.#overflowing.size > 0) this.#overflowing.clear();
+    if (this.#overflowing.size > 0) this.#recovered();
     if (this.#closed) return Promise.resolve({ value: undefined, done: true });
     if (this.#waiter) return Promise.reject(new Error('FactBuffer has one consumer at a time'));
     return new Promise((resolve) => (this.#waiter = resolve));
