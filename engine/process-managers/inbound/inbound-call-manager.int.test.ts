@@ -13,7 +13,8 @@ import { FakeSwitchPort } from '../../test-support/fake-switch-port.ts';
 import { readAllOf, until } from '../../test-support/wait.ts';
 import { InMemoryCustomerLookup } from './customer-lookup.ts';
 import { InboundCallManager, type InboundFact } from './inbound-call-manager.ts';
-import { inboundCallIdFor } from './inbound-ids.ts';
+import { TimerService } from '../../timers/timer-service.ts';
+import { inboundCallIdFor, ivrTimerIdFor, IVR_TIMER_ACTOR, turnOfMediaId } from './inbound-ids.ts';
 
 const FLOW = 'acme-main';
 const DID = '+3225550100';
@@ -62,7 +63,7 @@ describe('InboundCallManager', () => {
   const callId = inboundCallIdFor(SWITCH, leg);
 
   const newManager = (port: FakeSwitchPort): InboundCallManager => {
-    const m = new InboundCallManager({ store, switchPort: port, flowForDid: { [DID]: FLOW }, lookup, clock, onError: (e) => errors.push(e) });
+    const m = new InboundCallManager({ store, switchPort: port, flowForDid: { [DID]: FLOW }, lookup, clock, noInputGraceMs: 1000, onError: (e) => errors.push(e) });
     m.start();
     return m;
   };
@@ -145,6 +146,46 @@ describe('InboundCallManager', () => {
     expect(stored.filter((e) => e.type === 'IvrInputReceived').map((e) => e.data)).toMatchObject([{ nodeId: 'menu', input: { kind: 'timeout' } }]);
     await keys('1');
     expect((await events()).at(-1)).toBe('CallQueued');
+  });
+
+  it('records a no-input timeout through the durable timer when the switch never reports the collector', async () => {
+    const timers = new TimerService({ store, clock });
+    timers.start();
+    try {
+      await arrive();
+      await playDone();
+      const staleCollect = last('collectDigits')['collectId'] as string;
+      await until(() => timers.pendingCount === 1, 'the no-input timer is known to the timer service');
+      const playsBefore = sw.named('play').length;
+      await clock.advanceBy(5000 + 1000 + 100);
+      await until(() => sw.named('play').length > playsBefore, 'the no-input re-prompt');
+      await mgr.idle();
+      expect(last('play')['path']).toBe('ivr/en-US/no-input.wav');
+      expect(sw.named('collectDigits')).toHaveLength(2);
+      const stored = await readAllOf(store, `call-${callId}`);
+      const timeout = stored.find((e) => e.type === 'IvrInputReceived')!;
+      expect(timeout.data).toMatchObject({ nodeId: 'menu', input: { kind: 'timeout' } });
+      expect(timeout.metadata).toMatchObject({ actor: IVR_TIMER_ACTOR });
+      // The collector's own late result (the old turn) is stale; the new collector's key goes on.
+      const n = stored.length;
+      await push(fact('digits_collected', (t += 10_000), { legUuid: leg }, { collectId: staleCollect, digits: '1' }));
+      expect(await events()).toHaveLength(n);
+      await keys('1');
+      expect((await events()).at(-1)).toBe('CallQueued');
+      expect(errors).toEqual([]);
+    } finally {
+      await timers.stop();
+    }
+  });
+
+  it('cancels the no-input timer when the caller answers', async () => {
+    await arrive();
+    await playDone();
+    const timer = `timer-${ivrTimerIdFor(callId, turnOfMediaId(last('collectDigits')['collectId'] as string)!)}`;
+    const collectTurnTimer = (await readAllOf(store, timer)).map((e) => e.type);
+    await keys('1');
+    const after = (await readAllOf(store, timer)).map((e) => e.type);
+    expect({ collectTurnTimer, after }).toEqual({ collectTurnTimer: ['TimerScheduled'], after: ['TimerScheduled', 'TimerCancelled'] });
   });
 
   it('runs a look-up and branches on its result', async () => {

@@ -7,7 +7,7 @@
 // Idempotence: the session is folded from the call stream on every fact (ivr-session-fold.ts), facts carry the turn
 // they answer (playback and collect ids), and command ids derive from the call and that turn, so a replayed fact is
 // stale (ignored) and a retried command is a duplicate. Facts run one at a time through a mailbox.
-import type { EventStore } from '../../../adapters/event-store/port.ts';
+import type { EventStore, StreamSubscription } from '../../../adapters/event-store/port.ts';
 import { parseCallCommand, type CallCommandInput } from '../../../domain/call/call-commands.ts';
 import { callDecider, callStreamName } from '../../../domain/call/call-decider.ts';
 import type { CallEvent } from '../../../domain/call/call-events.ts';
@@ -23,8 +23,9 @@ import { RealClock, type Clock } from '../../clock.ts';
 import { handleCommand, loadAggregate, toDomainEvent } from '../../command-handling/handle-command.ts';
 import type { SwitchFact, SwitchPort } from '../../ports/switch-port.ts';
 import type { CustomerLookup, LookupAnswer } from './customer-lookup.ts';
-import { inboundCallIdFor, inputStepKey, mediaIdFor, startStepKey, turnOfMediaId } from './inbound-ids.ts';
-import { foldIvrRun, ivrContextOf, type IvrRun } from './ivr-session-fold.ts';
+import { cancelTimer, scheduleTimer } from '../../timers/timer-service.ts';
+import { inboundCallIdFor, inputStepKey, ivrTimerIdFor, IVR_TIMER_ACTOR, mediaIdFor, startStepKey, turnOfMediaId } from './inbound-ids.ts';
+import { foldIvrRun, inputOfEvent, ivrContextOf, type IvrRun } from './ivr-session-fold.ts';
 
 /**
  * What the switch adapter adds to the first fact of a new inbound caller leg (CHANNEL_PARK): the port's SwitchFact
@@ -51,6 +52,11 @@ export interface InboundCallManagerOptions {
   readonly clock?: Clock;
   /** Where a prompt is found: recorded prompts per language, text through TTS. */
   readonly promptPath?: (p: PlayInstruction) => string;
+  /**
+   * How long after a collector's own timeout (or a look-up's) the durable backstop timer records the timeout, ms
+   * (default 30 000: the collector's timeout starts after its prompt, whose length the engine does not know).
+   */
+  readonly noInputGraceMs?: number;
   /** Called with every error the manager survived (a refused command, a switch command that failed). */
   readonly onError?: (error: unknown, context: { callId?: string; fact?: SwitchFact }) => void;
 }
@@ -70,6 +76,8 @@ interface CallView {
   readonly callId: string;
   readonly state: CallState;
   readonly events: readonly CallEvent[];
+  /** The command id of each event (same index). */
+  readonly commandIds: readonly (string | undefined)[];
   /** The caller leg, from CallArrived. */
   readonly switchId: string;
   readonly legUuid: string;
@@ -85,6 +93,7 @@ export class InboundCallManager {
   #pending = 0;
   #stopped = false;
   #iterator: AsyncIterator<SwitchFact> | undefined;
+  #subscription: StreamSubscription | undefined;
   /** Facts fully handled (tests wait on it; nothing else should). */
   handled = 0;
 
@@ -94,8 +103,26 @@ export class InboundCallManager {
     this.#promptPath = options.promptPath ?? defaultPromptPath;
   }
 
-  /** Starts consuming switch facts in the background. */
+  /**
+   * Starts consuming switch facts, and the call log for inputs our durable timers recorded (from the start of the
+   * log, so a timer that fired while no manager ran is acted on at the next start).
+   */
   start(): void {
+    this.#subscription = this.#o.store.subscribeToAll({ fromPosition: 'start', filter: { streamNamePrefixes: ['call-'], eventTypePrefixes: ['IvrInputReceived', 'IvrLookupFailed'] } });
+    const sub = this.#subscription;
+    void (async () => {
+      try {
+        for await (const r of sub) {
+          if (this.#stopped) break;
+          if (r.metadata.actor !== IVR_TIMER_ACTOR || typeof r.metadata.commandId !== 'string') continue;
+          const callId = r.streamId.slice('call-'.length);
+          const commandId = r.metadata.commandId;
+          void this.#enqueue(() => this.#onTimerInput(callId, commandId).catch((e: unknown) => this.#o.onError?.(e, { callId })));
+        }
+      } catch (e) {
+        if (!this.#stopped) this.#o.onError?.(e, {});
+      }
+    })();
     void (async () => {
       this.#iterator = this.#o.switchPort.facts()[Symbol.asyncIterator]();
       while (!this.#stopped) {
@@ -109,6 +136,7 @@ export class InboundCallManager {
   /** Stops consuming facts and waits for the work in hand. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    await this.#subscription?.unsubscribe();
     await this.#iterator?.return?.();
     await this.idle();
   }
@@ -216,7 +244,39 @@ export class InboundCallManager {
     if (step.ignored !== undefined) return;
     const key = inputStepKey(call.callId, before.turn);
     await this.#record(call, key, before.node, input, run.step);
+    await cancelTimer(this.#o.store, ivrTimerIdFor(call.callId, before.turn), input.at, 'answered');
     await this.#applyStep(call, key, step, fact.at);
+  }
+
+  /**
+   * A durable timer recorded a timeout (RecordIvrInput or RecordLookupResult with the command id the manager would
+   * have used, so only one of the two ever lands). Carries out the step it made, unless later inputs followed it
+   * (then that step was carried out already, by this manager or an earlier one).
+   */
+  async #onTimerInput(callId: string, commandId: string): Promise<void> {
+    const call = await this.#loadCall(callId);
+    if (call.state.status !== 'in_ivr') return;
+    const idx = call.commandIds.indexOf(commandId);
+    if (idx < 0) return;
+    const key = commandId.slice(0, -'|input'.length);
+    if (call.commandIds.slice(idx + 1).some((c) => c === undefined || !c.startsWith(`${key}|`))) return;
+    const run = await this.#run({ ...call, events: call.events.slice(0, idx) });
+    const input = inputOfEvent(call.events[idx]!);
+    if (!run || !input || run.step.session.phase === 'ended') return;
+    const flow = this.#flows.get(flowKey(run.flowId, run.flowVersion))!;
+    const step = advance(flow, run.step.session, input);
+    if (step.ignored === undefined) await this.#applyStep(call, key, step, input.at);
+  }
+
+  /** Schedules the durable timer that records a timeout for the wait of `step` if the switch or the look-up never answers. */
+  async #scheduleWaitTimer(call: CallView, step: Step, timeoutMs: number, at: number, lookup: string | undefined): Promise<void> {
+    const dueAt = at + timeoutMs + (lookup === undefined ? (this.#o.noInputGraceMs ?? 30_000) : 0);
+    const base = { commandId: `${inputStepKey(call.callId, step.turn)}|input`, at: dueAt, callId: call.callId, actor: IVR_TIMER_ACTOR, nodeId: step.node };
+    const command =
+      lookup === undefined
+        ? { ...base, type: 'RecordIvrInput', input: { kind: 'timeout' } }
+        : { ...base, type: 'RecordLookupResult', lookup, result: { ok: false, reason: 'timeout', message: null } };
+    await scheduleTimer(this.#o.store, { timerId: ivrTimerIdFor(call.callId, step.turn), dueAt, purpose: 'ivr-wait', dispatch: { category: 'call', command } }, at);
   }
 
   /** Records the input the interpreter accepted, as the event the fold reads back. */
@@ -289,9 +349,11 @@ export class InboundCallManager {
             timeoutMs: x.timeoutMs,
             ...(x.terminator !== undefined ? { terminators: x.terminator } : {}),
           });
+          await this.#scheduleWaitTimer(call, step, x.timeoutMs, at, undefined);
           break;
         }
         case 'lookup':
+          await this.#scheduleWaitTimer(call, step, x.timeoutMs, at, x.name);
           this.#runLookup(call, step.turn, x.name, x.inputs, x.timeoutMs);
           break;
         case 'listen_speech':
@@ -370,10 +432,12 @@ export class InboundCallManager {
   async #loadCall(callId: string): Promise<CallView> {
     let state = callDecider.initialState;
     const events: CallEvent[] = [];
+    const commandIds: (string | undefined)[] = [];
     try {
       for await (const r of this.#o.store.readStream(callStreamName(callId))) {
         const e = toDomainEvent(r) as CallEvent;
         events.push(e);
+        commandIds.push(typeof r.metadata.commandId === 'string' ? r.metadata.commandId : undefined);
         state = callDecider.evolve(state, e);
       }
     } catch (e) {
@@ -381,7 +445,7 @@ export class InboundCallManager {
     }
     const arrived = events.find((e) => e.type === 'CallArrived');
     const leg = arrived?.type === 'CallArrived' ? arrived.data : undefined;
-    return { callId, state, events, switchId: leg?.switchId ?? '', legUuid: leg?.channelUuid ?? '' };
+    return { callId, state, events, commandIds, switchId: leg?.switchId ?? '', legUuid: leg?.channelUuid ?? '' };
   }
 
   async #loadRoutableVersion(flowId: string) {

@@ -19,3 +19,9 @@ export function turnOfMediaId(id: string): number | undefined {
   const m = /\|t(\d+)\|(?:play|collect)\|\d+$/.exec(id);
   return m ? Number(m[1]) : undefined;
 }
+
+/** Who records an input a durable no-input / look-up timer dispatched (the manager reacts to those events). */
+export const IVR_TIMER_ACTOR = 'system:ivr-timer';
+
+/** The durable timer that backs up the wait of `turn` (the switch's collector timeout, a look-up's deadline). */
+export const ivrTimerIdFor = (callId: string, turn: number): string => `ivr-wait-${callId}-t${turn}`;
