@@ -201,6 +201,57 @@ describe('InboundCallManager', () => {
     expect(lookup.calls).toEqual([{ name: 'customer-by-number', inputs: { number: '+32475000001' } }]);
   });
 
+  it('takes the timeout branch when the look-up never answers (in-process and durable timers agree: one result)', async () => {
+    lookup = new InMemoryCustomerLookup({ 'customer-by-number': () => new Promise(() => undefined) });
+    const timers = new TimerService({ store, clock });
+    timers.start();
+    try {
+      await mgr.stop();
+      sw.close();
+      sw = new FakeSwitchPort();
+      mgr = newManager(sw);
+      await arrive();
+      await playDone();
+      await keys('2');
+      await until(() => timers.pendingCount === 1, 'the look-up timer is known to the timer service');
+      await clock.advanceTo(t + 3000 + 100);
+      await until(async () => (await events()).includes('CallQueued'), 'queued after the look-up timed out');
+      await until(() => timers.pendingCount === 0, 'the timer fired');
+      await mgr.idle();
+      const stored = await readAllOf(store, `call-${callId}`);
+      expect(stored.filter((e) => e.type.startsWith('IvrLookup')).map((e) => e.data)).toMatchObject([{ nodeId: 'account', reason: 'timeout' }]);
+      expect(stored.at(-1)!.data).toMatchObject({ queueId: 'sales' });
+      expect(stored.filter((e) => e.type === 'CallQueued')).toHaveLength(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await timers.stop();
+    }
+  });
+
+  it('acts at its next start on a no-input timer that fired while no manager ran', async () => {
+    await arrive();
+    await playDone();
+    await mgr.stop();
+    sw.close();
+    const timers = new TimerService({ store, clock });
+    timers.start();
+    try {
+      await until(() => timers.pendingCount === 1, 'the no-input timer is known to the timer service');
+      await clock.advanceBy(5000 + 1000 + 100);
+      await until(() => timers.pendingCount === 0, 'the timer fired');
+    } finally {
+      await timers.stop();
+    }
+    expect((await events()).at(-1)).toBe('IvrInputReceived');
+    sw = new FakeSwitchPort();
+    mgr = newManager(sw);
+    await until(() => sw.named('collectDigits').length === 1, 'the re-prompt after the restart');
+    await mgr.idle();
+    expect(sw.named('play').map((c) => c.request['path'])).toEqual(['ivr/en-US/no-input.wav']);
+    await keys('1');
+    expect((await events()).at(-1)).toBe('CallQueued');
+  });
+
   it('takes the failure branch when the look-up fails', async () => {
     lookup = new InMemoryCustomerLookup({});
     await mgr.stop();

@@ -354,7 +354,7 @@ export class InboundCallManager {
         }
         case 'lookup':
           await this.#scheduleWaitTimer(call, step, x.timeoutMs, at, x.name);
-          this.#runLookup(call, step.turn, x.name, x.inputs, x.timeoutMs);
+          this.#runLookup(call, step.turn, x.name, x.inputs, at, x.timeoutMs);
           break;
         case 'listen_speech':
           throw new LedgerlineError('IVR_UNEXPECTED_INPUT', 'speech nodes are not supported by the inbound manager yet', { callId });
@@ -392,8 +392,7 @@ export class InboundCallManager {
   }
 
   /** Runs a look-up off the mailbox; its answer (or its timeout) comes back through the mailbox as an input. */
-  #runLookup(call: CallView, turn: number, name: string, inputs: Readonly<Record<string, unknown>>, timeoutMs: number): void {
-    const startedAt = this.#clock.now();
+  #runLookup(call: CallView, turn: number, name: string, inputs: Readonly<Record<string, unknown>>, startedAt: number, timeoutMs: number): void {
     let settled = false;
     const deliver = (input: IvrInput): void => {
       if (settled) return;
