@@ -194,6 +194,20 @@ describe('EslSwitchPort: reconnect and reconcile', () => {
     expect(believed.has(c) || believed.has(leg)).toBe(false);
   });
 
+  it('a reconcile says nothing more of a leg whose hangup it already handed over', async () => {
+    const leg = await dial('1005');
+    await waitFact(leg, 'leg_answered');
+    await port.kill({ switchId, commandId: `kill-${leg}`, legUuid: leg, cause: 'NORMAL_CLEARING' });
+    await waitFact(leg, 'leg_hangup');
+    const gone = uuid(); // never existed on the switch: the reconcile ends it, and its fact marks the reconcile's end
+    believed.add(leg); // as if the engine had not processed the hangup yet
+    believed.add(gone);
+    await port.manager.connection(switchId).reconcile();
+    expect(await waitFact(gone, 'leg_hangup')).toMatchObject({ cause: RECONCILE_ENDED });
+    expect(of(leg).filter((f) => f.kind === 'leg_hangup')).toHaveLength(1);
+    believed.delete(leg);
+  });
+
   it('no two facts share a fact id', () => {
     const ids = facts.map((f) => f.factId);
     expect(ids.length).toBeGreaterThan(10);

@@ -11,6 +11,7 @@ import * as gw from '../../adapters/freeswitch/gateway/call-control.ts';
 import { type EslLogger, silentLogger } from '../../adapters/freeswitch/esl/esl-logger.ts';
 import type { SwitchFact as AdapterFact } from '../../adapters/freeswitch/translator/switch-facts.ts';
 import type { ChannelStatus, OriginateLegRequest, SwitchCommandBase, SwitchFact, SwitchPort } from '../ports/switch-port.ts';
+import { BoundedMap } from './bounded-map.ts';
 import { FactBuffer } from './fact-buffer.ts';
 import { reconcileFacts } from './reconcile-facts.ts';
 import { type MediaIds, toPortFact } from './to-port-fact.ts';
@@ -30,19 +31,6 @@ export interface EslSwitchPortOptions {
   readonly connection?: Omit<SwitchManagerOptions, 'switches' | 'password' | 'openCalls' | 'onFact' | 'onReconcile' | 'logger' | 'commandTimeoutMs'>;
 }
 
-/** Bounded map: the oldest entries go first once `max` is reached. */
-class BoundedMap<K, V> extends Map<K, V> {
-  readonly #max: number;
-  constructor(max: number) {
-    super();
-    this.#max = max;
-  }
-  override set(k: K, v: V): this {
-    if (!this.has(k) && this.size >= this.#max) this.delete(this.keys().next().value as K);
-    return super.set(k, v);
-  }
-}
-
 /** The Event-UUID given to a sendmsg app, from the engine's id (so a retried play reuses it). */
 const mediaEventUuid = (kind: string, id: string): string => uuidV5(`esl-media|${kind}|${id}`);
 
@@ -58,6 +46,8 @@ export class EslSwitchPort implements SwitchPort {
   readonly #hungUp = new BoundedMap<string, true>(50_000);
   readonly #playbacks = new BoundedMap<string, string>(50_000);
   readonly #collects = new BoundedMap<string, string>(50_000);
+  /** Fact ids recently handed over: an ESL event delivered twice is passed on once. */
+  readonly #recentFactIds = new BoundedMap<string, true>(20_000);
   readonly #media: MediaIds = {
     playbackIdOf: (e) => this.#playbacks.get(e),
     collectIdOf: (e) => this.#collects.get(e),
@@ -133,22 +123,28 @@ export class EslSwitchPort implements SwitchPort {
   #onAdapterFact(f: AdapterFact): void {
     const fact = toPortFact(f, this.#media);
     if (!fact) return;
-    if (fact.kind === 'leg_hangup') {
-      this.#hungUp.set(fact.legUuid, true);
-      const o = this.#originating.get(fact.legUuid);
-      if (o) o.hangupSeen = true;
-    }
+    if (this.#recentFactIds.has(fact.factId)) return;
+    // Only what was handed over counts as seen: a dropped hangup is made up for by the originate's outcome or the
+    // reconcile after the overflow.
+    if (!this.#buffer.push(fact)) return;
+    this.#recentFactIds.set(fact.factId, true);
+    if (fact.kind === 'leg_hangup') this.#sawHangup(fact.legUuid);
     if (fact.kind === 'playback_done') this.#playbacks.delete(uuidOfApp(f));
     if (fact.kind === 'digits_collected') this.#collects.delete(uuidOfApp(f));
-    this.#buffer.push(fact);
+  }
+
+  #sawHangup(legUuid: string): void {
+    this.#hungUp.set(legUuid, true);
+    const o = this.#originating.get(legUuid);
+    if (o) o.hangupSeen = true;
   }
 
   #onReconcile(report: ReconcileReport): void {
     for (const fact of reconcileFacts(report)) {
-      this.#hungUp.set(fact.legUuid, true);
-      const o = this.#originating.get(fact.legUuid);
-      if (o) o.hangupSeen = true;
+      // Its hangup was already handed over (the engine may not have processed it yet): no second one.
+      if (this.#hungUp.has(fact.legUuid)) continue;
       this.#buffer.push(fact, true);
+      this.#sawHangup(fact.legUuid);
     }
     if (report.adopted.length > 0) {
       this.#logger.info({ switchId: report.switchId, adopted: report.adopted.map((c) => c.uuid) }, 'switch port: live channels the engine did not know');
@@ -215,7 +211,7 @@ export class EslSwitchPort implements SwitchPort {
       this.#logger.warn({ switchId: r.switchId, legUuid: r.legUuid, err: String(err) }, 'switch port: originate outcome unknown');
       return;
     }
-    this.#hungUp.set(r.legUuid, true);
+    this.#sawHangup(r.legUuid);
     this.#buffer.push(
       {
         kind: 'leg_hangup',
