@@ -1,6 +1,8 @@
 // The inbound manager on an embedded store (PGlite) with the FakeSwitchPort: the test pushes switch facts and reads
 // the call stream and the commands the switch received.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseCallCommand } from '../../../domain/call/call-commands.ts';
+import { callDecider } from '../../../domain/call/call-decider.ts';
 import { openEventStore } from '../../../adapters/event-store/open-event-store.ts';
 import type { EventStore } from '../../../adapters/event-store/port.ts';
 import { parseIvrFlowCommand } from '../../../domain/ivr-flow/ivr-flow-commands.ts';
@@ -14,7 +16,7 @@ import { readAllOf, until } from '../../test-support/wait.ts';
 import { InMemoryCustomerLookup } from './customer-lookup.ts';
 import { InboundCallManager, type InboundFact } from './inbound-call-manager.ts';
 import { TimerService } from '../../timers/timer-service.ts';
-import { inboundCallIdFor, ivrTimerIdFor, IVR_TIMER_ACTOR, turnOfMediaId } from './inbound-ids.ts';
+import { inboundCallIdFor, inputStepKey, ivrTimerIdFor, IVR_TIMER_ACTOR, turnOfMediaId } from './inbound-ids.ts';
 
 const FLOW = 'acme-main';
 const DID = '+3225550100';
@@ -321,11 +323,32 @@ describe('InboundCallManager', () => {
     sw.close();
     sw = new FakeSwitchPort();
     mgr = newManager(sw);
-    // The new manager has seen no command: the switch answers the collect the old one issued.
+    // Catching up, the new manager re-issues the pending collector with the same ids (the adapter dedups by them).
+    await until(() => sw.named('collectDigits').length === 1, 'the pending collector re-issued');
+    await mgr.idle();
+    expect(last('collectDigits')['collectId']).toBe(collectId);
+    expect(sw.named('play').map((c) => c.request['path'])).toEqual(['ivr/en-US/invalid.wav']);
     await push(fact('digits_collected', (t += 10), { legUuid: leg }, { collectId, digits: '6' }));
     // Second failed attempt: retries exhausted.
     expect(await nodesEntered()).toEqual(['welcome', 'menu', 'give-up']);
     expect((await events()).at(-1)).toBe('CallEnded');
+  });
+
+  it('repairs, at start, an input recorded before a crash whose step was never carried out', async () => {
+    await arrive();
+    await playDone();
+    const collectId = last('collectDigits')['collectId'] as string;
+    await mgr.stop();
+    sw.close();
+    // What the old manager wrote just before it died: the key, and nothing after it.
+    const turn = turnOfMediaId(collectId)!;
+    await handleCommand(store, callDecider, `call-${callId}`, parseCallCommand({ type: 'RecordIvrInput', commandId: `${inputStepKey(callId, turn)}|input`, at: (t += 10), callId, nodeId: 'menu', input: { kind: 'dtmf', digits: '1' } }));
+    sw = new FakeSwitchPort();
+    mgr = newManager(sw);
+    await until(async () => (await events()).includes('CallQueued'), 'the step carried out after the restart');
+    await mgr.idle();
+    expect(await nodesEntered()).toEqual(['welcome', 'menu', 'sales']);
+    expect(errors).toEqual([]);
   });
 
   it('ignores legs on DIDs it has no flow for, and agent legs', async () => {

@@ -7,7 +7,7 @@
 // Idempotence: the session is folded from the call stream on every fact (ivr-session-fold.ts), facts carry the turn
 // they answer (playback and collect ids), and command ids derive from the call and that turn, so a replayed fact is
 // stale (ignored) and a retried command is a duplicate. Facts run one at a time through a mailbox.
-import type { EventStore, StreamSubscription } from '../../../adapters/event-store/port.ts';
+import type { EventStore, Position, StreamSubscription } from '../../../adapters/event-store/port.ts';
 import { parseCallCommand, type CallCommandInput } from '../../../domain/call/call-commands.ts';
 import { callDecider, callStreamName } from '../../../domain/call/call-decider.ts';
 import type { CallEvent } from '../../../domain/call/call-events.ts';
@@ -104,20 +104,26 @@ export class InboundCallManager {
   }
 
   /**
-   * Starts consuming switch facts, and the call log for inputs our durable timers recorded (from the start of the
-   * log, so a timer that fired while no manager ran is acted on at the next start).
+   * Starts consuming switch facts, and the call log: inputs our durable timers recorded are carried out when they
+   * appear; the log as it stood at start is caught up so that every call still in its IVR gets its last step carried
+   * out again (idempotent by command ids: the pending prompt or collector is re-issued with the same ids, a timer
+   * that fired while no manager ran is acted on, a crash between an input and its step is repaired).
    */
   start(): void {
-    this.#subscription = this.#o.store.subscribeToAll({ fromPosition: 'start', filter: { streamNamePrefixes: ['call-'], eventTypePrefixes: ['IvrInputReceived', 'IvrLookupFailed'] } });
-    const sub = this.#subscription;
     void (async () => {
       try {
+        const head = await this.#o.store.headPosition();
+        if (this.#stopped) return;
+        const sub = this.#o.store.subscribeToAll({ fromPosition: 'start', filter: { streamNamePrefixes: ['call-'], eventTypePrefixes: [...STEP_EVENTS] } });
+        this.#subscription = sub;
         for await (const r of sub) {
           if (this.#stopped) break;
-          if (r.metadata.actor !== IVR_TIMER_ACTOR || typeof r.metadata.commandId !== 'string') continue;
+          const catchingUp = head !== undefined && atOrBefore(r.position, head);
+          if (!catchingUp && r.metadata.actor !== IVR_TIMER_ACTOR) continue;
+          if (typeof r.metadata.commandId !== 'string') continue;
           const callId = r.streamId.slice('call-'.length);
           const commandId = r.metadata.commandId;
-          void this.#enqueue(() => this.#onTimerInput(callId, commandId).catch((e: unknown) => this.#o.onError?.(e, { callId })));
+          void this.#enqueue(() => this.#resumeFrom(callId, commandId).catch((e: unknown) => this.#o.onError?.(e, { callId })));
         }
       } catch (e) {
         if (!this.#stopped) this.#o.onError?.(e, {});
@@ -249,19 +255,26 @@ export class InboundCallManager {
   }
 
   /**
-   * A durable timer recorded a timeout (RecordIvrInput or RecordLookupResult with the command id the manager would
-   * have used, so only one of the two ever lands). Carries out the step it made, unless later inputs followed it
-   * (then that step was carried out already, by this manager or an earlier one).
+   * Carries out the step an input recorded in the log made (or the start step of IvrStarted), unless later inputs
+   * followed it (then that step was carried out already). Used for the inputs a durable timer recorded (with the
+   * command id the manager would have used, so only one of the two lands) and when catching up at start.
    */
-  async #onTimerInput(callId: string, commandId: string): Promise<void> {
+  async #resumeFrom(callId: string, commandId: string): Promise<void> {
     const call = await this.#loadCall(callId);
     if (call.state.status !== 'in_ivr') return;
     const idx = call.commandIds.indexOf(commandId);
-    if (idx < 0) return;
-    const key = commandId.slice(0, -'|input'.length);
+    const event = call.events[idx];
+    if (!event) return;
+    const key = event.type === 'IvrStarted' ? startStepKey(callId) : commandId.endsWith('|input') ? commandId.slice(0, -'|input'.length) : undefined;
+    if (key === undefined) return;
     if (call.commandIds.slice(idx + 1).some((c) => c === undefined || !c.startsWith(`${key}|`))) return;
+    if (event.type === 'IvrStarted') {
+      const run = await this.#run({ ...call, events: call.events.slice(0, idx + 1) });
+      if (run) await this.#applyStep(call, key, run.step, event.data.at);
+      return;
+    }
     const run = await this.#run({ ...call, events: call.events.slice(0, idx) });
-    const input = inputOfEvent(call.events[idx]!);
+    const input = inputOfEvent(event);
     if (!run || !input || run.step.session.phase === 'ended') return;
     const flow = this.#flows.get(flowKey(run.flowId, run.flowVersion))!;
     const step = advance(flow, run.step.session, input);
@@ -470,3 +483,8 @@ export class InboundCallManager {
 }
 
 const flowKey = (flowId: string, version: number): string => `${flowId}@${version}`;
+
+/** The call events an IVR step follows from. */
+const STEP_EVENTS = ['IvrStarted', 'IvrPromptPlayed', 'IvrInputReceived', 'IvrLookupAnswered', 'IvrLookupFailed'] as const;
+
+const atOrBefore = (p: Position, head: Position): boolean => p.commit < head.commit || (p.commit === head.commit && p.prepare <= head.prepare);
