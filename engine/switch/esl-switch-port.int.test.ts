@@ -12,6 +12,7 @@ let sim: Simulator;
 let port: EslSwitchPort;
 let switchId: string;
 const facts: SwitchFact[] = [];
+const adapterKinds: string[] = [];
 /** What an engine would believe live: legs it dialled or saw answer, until their hangup fact. */
 const believed = new Set<string>();
 let consumer: Promise<void>;
@@ -29,6 +30,7 @@ beforeAll(async () => {
     password: sim.password,
     commandTimeoutMs: 5000,
     openChannels: () => [...believed],
+    onAdapterFact: (f) => adapterKinds.push(f.kind),
     connection: { heartbeatMisses: 0 },
   });
   switchId = `${sim.host}:${sim.port}`;
@@ -206,6 +208,10 @@ describe('EslSwitchPort: reconnect and reconcile', () => {
     expect(await waitFact(gone, 'leg_hangup')).toMatchObject({ cause: RECONCILE_ENDED });
     expect(of(leg).filter((f) => f.kind === 'leg_hangup')).toHaveLength(1);
     believed.delete(leg);
+  });
+
+  it('hands every adapter fact to onAdapterFact too (the translator’s input for caller legs)', () => {
+    expect(adapterKinds).toEqual(expect.arrayContaining(['channel_created', 'channel_parked', 'channel_answered', 'channel_hangup_complete', 'channel_destroyed']));
   });
 
   it('no two facts share a fact id', () => {

@@ -25,6 +25,11 @@ export interface EslSwitchPortOptions {
   readonly bufferCapacity?: number;
   /** What to do with live channels the engine did not know (default: logged only; the port has no fact for them). */
   readonly onAdopted?: (report: ReconcileReport) => void;
+  /**
+   * Every adapter fact as the translator made it, before narrowing (for the translator's stage 2 —
+   * `factToCallCommands` for caller legs — on the same connections). Called synchronously; what it throws is logged.
+   */
+  readonly onAdapterFact?: (fact: AdapterFact) => void;
   readonly commandTimeoutMs?: number;
   readonly logger?: EslLogger;
   /** Anything else for the connections (backoff, heartbeat, random, …). */
@@ -121,6 +126,11 @@ export class EslSwitchPort implements SwitchPort {
   // ---- facts ------------------------------------------------------------------------------------------------------
 
   #onAdapterFact(f: AdapterFact): void {
+    try {
+      this.#options.onAdapterFact?.(f);
+    } catch (err) {
+      this.#logger.error({ switchId: f.switchId, kind: f.kind, err: String(err) }, 'switch port: onAdapterFact threw');
+    }
     const fact = toPortFact(f, this.#media);
     if (!fact) return;
     if (this.#recentFactIds.has(fact.factId)) return;
