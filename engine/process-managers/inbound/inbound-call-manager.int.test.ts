@@ -125,6 +125,16 @@ describe('InboundCallManager', () => {
     expect(stored.at(-1)!.data).toMatchObject({ queueId: 'sales-v2' });
   });
 
+  it('takes keys from the collector only: key events during a menu do not count as input', async () => {
+    await arrive();
+    await playDone();
+    const n = (await events()).length;
+    await push(fact('dtmf', (t += 10), { legUuid: leg }, { digit: '7' }));
+    expect(await events()).toHaveLength(n);
+    await keys('1');
+    expect((await events()).at(-1)).toBe('CallQueued');
+  });
+
   it('re-prompts after an invalid key, then gives up after the retries with a hangup', async () => {
     await arrive();
     await playDone();

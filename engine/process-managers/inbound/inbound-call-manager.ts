@@ -246,6 +246,9 @@ export class InboundCallManager {
     if (!run || run.step.session.phase === 'ended') return;
     const flow = this.#flows.get(flowKey(run.flowId, run.flowVersion))!;
     const before = run.step.session;
+    // A bare key event (no turn) only matters to an interruptible announcement: a collector reports its own keys
+    // as digits_collected, and the DTMF events the switch sends meanwhile must not count as a second input.
+    if (input.kind === 'dtmf' && input.turn === undefined && before.phase !== 'playing') return;
     const step = advance(flow, before, input);
     if (step.ignored !== undefined) return;
     const key = inputStepKey(call.callId, before.turn);
