@@ -3,13 +3,12 @@
 // caught by the store (expected-revision conflict) or by a refusal, and is then brought up to date by reading only
 // the events after the cached revision. Same guarantees as handleCommand: deterministic event ids, command-id
 // idempotency, conflicts decided again on fresh state.
-import type { EventData, EventMetadata, EventStore, RecordedEvent } from '../../adapters/event-store/port.ts';
+import type { EventStore, RecordedEvent } from '../../adapters/event-store/port.ts';
 import { WrongExpectedVersionError } from '../../adapters/event-store/errors.ts';
 import type { CommandEnvelope, Decider } from '../../domain/decider.ts';
 import { isLedgerlineError } from '../../domain/errors/ledgerline-error.ts';
-import { toStoredEvent, type DomainEvent } from '../../domain/events/registry.ts';
-import { eventIdFor } from '../../domain/ids/deterministic-id.ts';
-import { toDomainEvent, type CommandContext, type CommandOutcome } from '../command-handling/handle-command.ts';
+import type { DomainEvent } from '../../domain/events/registry.ts';
+import { toDomainEvent, toEventData, type CommandContext, type CommandOutcome } from '../command-handling/handle-command.ts';
 
 /** One cached stream: its folded state, the revision of its last event, and the command ids it holds. */
 export interface CachedAggregate<S> {
@@ -185,19 +184,4 @@ export class CachedAggregates {
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
   }
-}
-
-/** The events to append for a command, exactly as handleCommand writes them (same ids, same metadata). */
-function toEventData(command: CommandEnvelope, context: CommandContext, events: readonly DomainEvent[]): EventData[] {
-  const metadata: EventMetadata = {
-    commandId: command.commandId,
-    ...(command.actor !== undefined ? { actor: command.actor } : {}),
-    ...(context.tenant !== undefined ? { tenant: context.tenant } : {}),
-    correlationId: context.correlationId ?? command.commandId,
-    ...(context.causationId !== undefined ? { causationId: context.causationId } : {}),
-  };
-  return events.map((event, i) => {
-    const stored = toStoredEvent(event);
-    return { id: eventIdFor(command.commandId, i), type: stored.type, data: stored.data, metadata: { ...metadata, schemaVersion: stored.schemaVersion } };
-  });
 }

@@ -75,17 +75,7 @@ export async function handleCommand<C extends CommandEnvelope, E extends DomainE
     if (commandIds.has(command.commandId)) return { events: [], state, revision, duplicate: true };
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, state, revision, duplicate: false };
-    const metadata: EventMetadata = {
-      commandId: command.commandId,
-      ...(command.actor !== undefined ? { actor: command.actor } : {}),
-      ...(context.tenant !== undefined ? { tenant: context.tenant } : {}),
-      correlationId: context.correlationId ?? command.commandId,
-      ...(context.causationId !== undefined ? { causationId: context.causationId } : {}),
-    };
-    const data: EventData[] = events.map((event, i) => {
-      const stored = toStoredEvent(event);
-      return { id: eventIdFor(command.commandId, i), type: stored.type, data: stored.data, metadata: { ...metadata, schemaVersion: stored.schemaVersion } };
-    });
+    const data = toEventData(command, context, events);
     try {
       const result = await store.appendToStream(stream, data, { expectedRevision: revision ?? 'no_stream' });
       let next = state;
@@ -96,4 +86,19 @@ export async function handleCommand<C extends CommandEnvelope, E extends DomainE
       throw e;
     }
   }
+}
+
+/** The events to append for a command: ids derived from the command id, metadata carrying who, why and the schema version. */
+export function toEventData(command: CommandEnvelope, context: CommandContext, events: readonly DomainEvent[]): EventData[] {
+  const metadata: EventMetadata = {
+    commandId: command.commandId,
+    ...(command.actor !== undefined ? { actor: command.actor } : {}),
+    ...(context.tenant !== undefined ? { tenant: context.tenant } : {}),
+    correlationId: context.correlationId ?? command.commandId,
+    ...(context.causationId !== undefined ? { causationId: context.causationId } : {}),
+  };
+  return events.map((event, i) => {
+    const stored = toStoredEvent(event);
+    return { id: eventIdFor(command.commandId, i), type: stored.type, data: stored.data, metadata: { ...metadata, schemaVersion: stored.schemaVersion } };
+  });
 }
