@@ -3,14 +3,11 @@
  * the event store's own database unless DATABASE_URL names another; on PGlite the store and the read models
  * must share ONE instance (PGlite cannot open a directory twice), so both get the same kysely.
  */
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { openEventStore } from '../adapters/event-store/open-event-store.ts';
 import type { EventStore } from '../adapters/event-store/port.ts';
-import { openSqlEventStore } from '../adapters/event-store/postgres/sql-event-store.ts';
-import { openPostgresEventStore } from '../adapters/event-store/postgres/open-postgres.ts';
-import { PgliteDialect } from '../adapters/sql/pglite-dialect.ts';
+import { openPgliteDatabase, openSqlEventStoreOn } from '../adapters/event-store/postgres/open-pglite.ts';
+import { createEventStorePool, openPostgresEventStore } from '../adapters/event-store/postgres/open-postgres.ts';
 import { LedgerlineError } from '../domain/errors/ledgerline-error.ts';
 import { scanningLogMeter, sqlLogMeter, type LogMeter } from './runtime/log-meter.ts';
 
@@ -38,11 +35,8 @@ export async function openProjectionEnvironment(urls: ProjectionEnvironmentUrls)
       });
     }
     const target = dbUrl.slice('pglite:'.length);
-    const db = new Kysely<unknown>({ dialect: new PgliteDialect({ pglite: new PGlite(target === 'memory' ? undefined : target) }) });
-    const store = await openSqlEventStore(db).catch(async (err: unknown) => {
-      await db.destroy();
-      throw err;
-    });
+    const db = openPgliteDatabase(target === 'memory' ? undefined : target);
+    const store = await openSqlEventStoreOn(db);
     // store.close() destroys the shared kysely (and PGlite) last.
     return { store, db, meter: sqlLogMeter(db), close: () => store.close() };
   }
@@ -69,18 +63,8 @@ export async function openProjectionEnvironment(urls: ProjectionEnvironmentUrls)
   };
 }
 
-/**
- * A kysely over its own small pg pool for read models. Timeouts as the event store's pool: a transaction left
- * open would hold back every reader of the log (see sql-event-store.ts).
- */
+/** A kysely over its own small pool for read models, with the event store's timeouts (an open transaction would hold back every reader of the log). */
 export function openReadModelDatabase(url: string, options: { maxConnections?: number } = {}): Kysely<unknown> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.maxConnections ?? 4,
-    statement_timeout: 30_000,
-    idle_in_transaction_session_timeout: 10_000,
-    application_name: 'ledgerline-projections',
-  });
-  pool.on('error', () => undefined);
+  const pool = createEventStorePool(url, { maxConnections: options.maxConnections ?? 4, applicationName: 'ledgerline-projections' });
   return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -12,6 +12,8 @@ export interface PostgresEventStoreOptions extends SqlEventStoreOptions {
   readonly statementTimeoutMs?: number;
   /** `idle_in_transaction_session_timeout` of every pooled connection, ms (default 10,000). */
   readonly idleInTransactionTimeoutMs?: number;
+  /** How the connections name themselves in `pg_stat_activity` (default `ledgerline-event-store`). */
+  readonly applicationName?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export function createEventStorePool(url: string, options: PostgresEventStoreOpt
     max: options.maxConnections ?? 10,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 10_000,
-    application_name: 'ledgerline-event-store',
+    application_name: options.applicationName ?? 'ledgerline-event-store',
   });
   // An idle client losing its server (restart, dropped database) must not crash the process; the next query
   // on a fresh client reports the problem.
