@@ -1,5 +1,5 @@
 import { sha1 } from '../ids/sha1.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 
 /** Hex SHA-1 of a value's canonical JSON: identical content, identical hash, whatever the key order. */
 export function contentHash(value: unknown): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LedgerlineError } from '../errors/ledgerline-error.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import { flowIdSchema } from './ivr-flow-events.ts';
 
 /** Largest draft accepted, as canonical JSON text: keeps events well under the store's size limit. */

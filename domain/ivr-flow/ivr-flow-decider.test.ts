@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fold } from '../decider.ts';
 import type { ErrorCode } from '../errors/catalogue.ts';
 import { isLedgerlineError, type LedgerlineError } from '../errors/ledgerline-error.ts';
-import { sameJson } from './canonical-json.ts';
+import { sameJson } from '../shared/canonical-json.ts';
 import { contentHash } from './content-hash.ts';
 import { IVR_FLOW_COMMAND_TYPES, parseIvrFlowCommand, type IvrFlowCommand, type IvrFlowCommandType } from './ivr-flow-commands.ts';
 import { ivrFlowDecider, ivrFlowStream, requirePublishedVersion, routableVersion } from './ivr-flow-decider.ts';

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Decider } from '../decider.ts';
 import type { ErrorCode } from '../errors/catalogue.ts';
 import { LedgerlineError } from '../errors/ledgerline-error.ts';
-import { sameJson } from '../ivr-flow/canonical-json.ts';
+import { sameJson } from '../shared/canonical-json.ts';
 import { SECTION_COMMANDS, type QueueCommand, type SectionCommandType } from './queue-commands.ts';
 import { initialQueueState, type QueueConfig, type QueueState } from './queue-config.ts';
 import type { QueueEvent } from './queue-events.ts';
