@@ -1,4 +1,4 @@
-// A small, pure, seeded pseudo-random generator: the domain never calls Math.random(), the seed arrives in the input.
+// A small, pure, seeded pseudo-random generator: the domain never draws from a global random source; the seed arrives in the input.
 
 /** A deterministic stream of numbers; the same seed always gives the same sequence. */
 export interface SeededRandom {
