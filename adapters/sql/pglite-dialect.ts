@@ -77,9 +77,6 @@ class PgliteDriver implements Driver {
   }
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     (connection as PgliteConnection).release();
-    // PGlite answers without leaving the microtask queue: a loop of queries would starve timers (lease renewals)
-    // and I/O (an HTTP server in the same process). One turn of the event loop per connection use keeps them fair.
-    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   async destroy(): Promise<void> {
     const release = await this.#mutex.lock();

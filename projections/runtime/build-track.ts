@@ -157,6 +157,9 @@ export class BuildTrack {
           await recordBuildError(db, definition.name, this.build.build, undefined);
         }
         this.#notifyWaiters();
+        // On PGlite every query resolves without leaving the microtask queue: without a turn of the event loop
+        // here, timers (the lease renewal) and I/O (an HTTP server in the same process) would starve.
+        await new Promise((r) => setImmediate(r));
       }
       return 'stopped';
     } finally {
