@@ -9,6 +9,7 @@ import type { EventStore } from '../adapters/event-store/port.ts';
 import { openPgliteDatabase, openSqlEventStoreOn } from '../adapters/event-store/postgres/open-pglite.ts';
 import { createEventStorePool, openPostgresEventStore } from '../adapters/event-store/postgres/open-postgres.ts';
 import { LedgerlineError } from '../domain/errors/ledgerline-error.ts';
+import { migrateProjectionCatalog } from './runtime/catalog-schema.ts';
 import { scanningLogMeter, sqlLogMeter, type LogMeter } from './runtime/log-meter.ts';
 
 export interface ProjectionEnvironment {
@@ -25,8 +26,19 @@ export interface ProjectionEnvironmentUrls {
   readonly databaseUrl?: string;
 }
 
-/** See the module comment. */
+/** See the module comment. The runner catalog is migrated before this returns, so readers never race the first runner to it. */
 export async function openProjectionEnvironment(urls: ProjectionEnvironmentUrls): Promise<ProjectionEnvironment> {
+  const env = await openStoreAndDatabase(urls);
+  try {
+    await migrateProjectionCatalog(env.db);
+  } catch (err) {
+    await env.close().catch(() => undefined);
+    throw err;
+  }
+  return env;
+}
+
+async function openStoreAndDatabase(urls: ProjectionEnvironmentUrls): Promise<ProjectionEnvironment> {
   const dbUrl = urls.databaseUrl ?? urls.eventStoreUrl;
   if (dbUrl.startsWith('pglite:')) {
     if (dbUrl !== urls.eventStoreUrl) {
