@@ -80,6 +80,12 @@ interface FactBase {
   readonly callId?: string;
   readonly offerId?: string;
   readonly role?: 'caller' | 'agent' | 'consult' | 'supervisor' | 'outbound';
+  /** On leg_ringing and leg_answered: who called whom, so a new inbound leg can become a call. */
+  readonly direction?: 'inbound' | 'outbound';
+  /** The number dialled (FreeSWITCH's Caller-Destination-Number). */
+  readonly did?: string;
+  readonly callerNumber?: string;
+  readonly callerName?: string | null;
 }
 
 /** What the switch reports; only what the engine acts on. */

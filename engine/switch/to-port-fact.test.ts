@@ -13,7 +13,13 @@ const none = { playbackIdOf: () => undefined, collectIdOf: () => undefined };
 describe('toPortFact', () => {
   it('an answered agent leg keeps our variables, the switch and the event’s time', () => {
     const f: AdapterFact = { ...origin(7), kind: 'channel_answered', channel: channel('leg-1', { callId: 'call-1', offerId: 'offer-1', role: 'agent' }) };
-    expect(toPortFact(f, none)).toEqual({ kind: 'leg_answered', switchId: 'fs1:8021', factId: 'core-1/seq:7', at: 1_700_000_000_000, legUuid: 'leg-1', callId: 'call-1', offerId: 'offer-1', role: 'agent' });
+    expect(toPortFact(f, none)).toEqual({ kind: 'leg_answered', switchId: 'fs1:8021', factId: 'core-1/seq:7', at: 1_700_000_000_000, legUuid: 'leg-1', callId: 'call-1', offerId: 'offer-1', role: 'agent', direction: 'outbound' });
+  });
+
+  it('a new inbound leg carries the dialled number and the caller id, so it can become a call', () => {
+    const ch = { ...channel('leg-9'), direction: 'inbound' as const, destinationNumber: '5000', callerIdNumber: '+15551230000', callerIdName: 'Ada' };
+    expect(toPortFact({ ...origin(8), kind: 'channel_answered', channel: ch }, none)).toMatchObject({ kind: 'leg_answered', direction: 'inbound', did: '5000', callerNumber: '+15551230000', callerName: 'Ada' });
+    expect(toPortFact({ ...origin(9), kind: 'channel_hangup_complete', cause: 'NORMAL_CLEARING', billsec: 1, durationSec: 1, channel: ch }, none)).not.toHaveProperty('did');
   });
 
   it('the same ESL event twice is the same fact; another switch process with the same sequence is not', () => {

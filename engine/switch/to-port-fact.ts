@@ -1,6 +1,6 @@
 // The adapter's SwitchFact (one per ESL event, everything the translator understands) narrowed to the port's
 // SwitchFact (only what the engine acts on). Pure.
-import type { SwitchFact as AdapterFact } from '../../adapters/freeswitch/translator/switch-facts.ts';
+import type { ChannelSnapshot, SwitchFact as AdapterFact } from '../../adapters/freeswitch/translator/switch-facts.ts';
 import type { SwitchFact } from '../ports/switch-port.ts';
 
 /** Resolves the Event-UUIDs the port gave `play`/`collectDigits` back to the engine's ids. */
@@ -18,6 +18,16 @@ export function factIdOf(f: AdapterFact): string {
   return `${f.coreUuid || f.switchId}/${f.eventKey}`;
 }
 
+/** Direction, dialled number and caller id of a leg, as far as the event told them. */
+function legDetails(c: ChannelSnapshot): Pick<SwitchFact, 'direction' | 'did' | 'callerNumber' | 'callerName'> {
+  return {
+    ...(c.direction !== undefined ? { direction: c.direction } : {}),
+    ...(c.destinationNumber !== undefined ? { did: c.destinationNumber } : {}),
+    ...(c.callerIdNumber !== undefined ? { callerNumber: c.callerIdNumber } : {}),
+    ...(c.callerIdName !== undefined ? { callerName: c.callerIdName } : {}),
+  };
+}
+
 /** The port fact of an adapter fact, or undefined when the engine does not act on it. */
 export function toPortFact(f: AdapterFact, media: MediaIds): SwitchFact | undefined {
   if (!('channel' in f)) return undefined;
@@ -33,9 +43,9 @@ export function toPortFact(f: AdapterFact, media: MediaIds): SwitchFact | undefi
   };
   switch (f.kind) {
     case 'channel_ringing':
-      return { ...base, kind: 'leg_ringing' };
+      return { ...base, ...legDetails(f.channel), kind: 'leg_ringing' };
     case 'channel_answered':
-      return { ...base, kind: 'leg_answered' };
+      return { ...base, ...legDetails(f.channel), kind: 'leg_answered' };
     case 'channel_bridged':
       return { ...base, legUuid: f.aLegUuid, kind: 'legs_bridged', otherLegUuid: f.bLegUuid };
     case 'channel_unbridged':

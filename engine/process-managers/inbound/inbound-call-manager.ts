@@ -27,19 +27,11 @@ import { cancelTimer, scheduleTimer } from '../../timers/timer-service.ts';
 import { inboundCallIdFor, inputStepKey, ivrTimerIdFor, IVR_TIMER_ACTOR, mediaIdFor, startStepKey, turnOfMediaId } from './inbound-ids.ts';
 import { foldIvrRun, inputOfEvent, ivrContextOf, type IvrRun } from './ivr-session-fold.ts';
 
-/**
- * What the switch adapter adds to the first fact of a new inbound caller leg (CHANNEL_PARK): the port's SwitchFact
- * does not carry these yet (see the report: `leg_ringing`/`leg_answered` should gain them).
- */
-export interface InboundLegDetails {
-  readonly direction?: 'inbound' | 'outbound';
-  readonly did?: string;
-  readonly callerNumber?: string;
-  readonly callerName?: string | null;
-}
+/** What the port adds to a new leg's first facts (direction, dialled number, caller id). */
+export type InboundLegDetails = Pick<SwitchFact, 'direction' | 'did' | 'callerNumber' | 'callerName'>;
 
-/** A switch fact, possibly with the inbound details. */
-export type InboundFact = SwitchFact & InboundLegDetails;
+/** A switch fact (kept as a name: tests and callers use it). */
+export type InboundFact = SwitchFact;
 
 /** The DID → IVR flow mapping: a table, or a function (undefined: not ours). */
 export type FlowForDid = Readonly<Record<string, string>> | ((did: string) => string | undefined);
