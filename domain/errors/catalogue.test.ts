@@ -5,12 +5,13 @@ import { commonErrors } from './codes-common.ts';
 import { eslErrors } from './codes-esl.ts';
 import { eventStoreErrors } from './codes-event-store.ts';
 import { ivrErrors } from './codes-ivr.ts';
+import { numberErrors } from './codes-number.ts';
 import { routingErrors } from './codes-routing.ts';
 import { errorCatalogue } from './catalogue.ts';
 
 describe('error catalogue', () => {
   it('has no code defined twice across areas (a later spread would silently win)', () => {
-    const areas = [commonErrors, eventStoreErrors, callErrors, agentQueueErrors, ivrErrors, routingErrors, eslErrors];
+    const areas = [commonErrors, eventStoreErrors, callErrors, agentQueueErrors, ivrErrors, routingErrors, eslErrors, numberErrors];
     const all = areas.flatMap((a) => Object.keys(a));
     expect(new Set(all).size).toBe(all.length);
     expect(Object.keys(errorCatalogue).length).toBe(all.length);

@@ -4,6 +4,7 @@ import { commonErrors } from './codes-common.ts';
 import { eslErrors } from './codes-esl.ts';
 import { eventStoreErrors } from './codes-event-store.ts';
 import { ivrErrors } from './codes-ivr.ts';
+import { numberErrors } from './codes-number.ts';
 import { routingErrors } from './codes-routing.ts';
 
 /**
@@ -18,6 +19,7 @@ export const errorCatalogue = {
   ...ivrErrors,
   ...routingErrors,
   ...eslErrors,
+  ...numberErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** One catalogue entry. */

@@ -23,8 +23,8 @@ function codeOf(f: () => unknown): string | undefined {
 }
 
 describe('event registry', () => {
-  it('holds the four stream categories', () => {
-    expect(Object.keys(eventDefinitionsByCategory)).toEqual(['call', 'agent', 'queue', 'ivrflow']);
+  it('holds the five stream categories', () => {
+    expect(Object.keys(eventDefinitionsByCategory)).toEqual(['call', 'agent', 'queue', 'ivrflow', 'number']);
   });
   it('holds every definition once, under a unique type', () => {
     const types = allEventDefinitions.map((d) => d.type);
@@ -45,7 +45,7 @@ describe('event registry', () => {
     }
   });
   it('puts the stream id and the time in every event, so a category subscriber needs neither the stream name nor the store clock', () => {
-    const idField: Record<string, string> = { call: 'callId', agent: 'agentId', queue: 'queueId', ivrflow: 'flowId' };
+    const idField: Record<string, string> = { call: 'callId', agent: 'agentId', queue: 'queueId', ivrflow: 'flowId', number: 'number' };
     for (const d of allEventDefinitions) {
       const shape = (d.schema as unknown as z.ZodObject).shape;
       expect(Object.keys(shape), d.type).toEqual(expect.arrayContaining([idField[d.category], 'at']));
@@ -56,6 +56,7 @@ describe('event registry', () => {
     expect(categoryOfStream('agent-a-1')).toBe('agent');
     expect(categoryOfStream('queue-q1')).toBe('queue');
     expect(categoryOfStream('ivrflow-main')).toBe('ivrflow');
+    expect(categoryOfStream('number-acme.3225550100')).toBe('number');
     expect(categoryOfStream('nope-1')).toBeUndefined();
     expect(categoryOfStream('call')).toBeUndefined();
     expect(categoryOfStream('constructor-1')).toBeUndefined();

@@ -5,6 +5,7 @@ import { agentEvents, type AgentEvent } from '../agent/agent-events.ts';
 import { callEvents, type CallEvent } from '../call/call-events.ts';
 import { LedgerlineError } from '../errors/ledgerline-error.ts';
 import { ivrFlowEvents, type IvrFlowEvent } from '../ivr-flow/ivr-flow-events.ts';
+import { numberEvents, type NumberEvent } from '../number/number-events.ts';
 import { queueEvents, type QueueEvent } from '../queue/queue-events.ts';
 import type { EventDefinition } from './event-definition.ts';
 
@@ -14,6 +15,7 @@ export const eventDefinitionsByCategory = {
   agent: agentEvents,
   queue: queueEvents,
   ivrflow: ivrFlowEvents,
+  number: numberEvents,
 } as const satisfies Record<string, readonly EventDefinition[]>;
 
 export type EventCategory = keyof typeof eventDefinitionsByCategory;
@@ -22,7 +24,7 @@ export type EventCategory = keyof typeof eventDefinitionsByCategory;
 export const allEventDefinitions: readonly EventDefinition[] = Object.values(eventDefinitionsByCategory).flat();
 
 /** Any domain event as a decider emits it. */
-export type DomainEvent = CallEvent | AgentEvent | QueueEvent | IvrFlowEvent;
+export type DomainEvent = CallEvent | AgentEvent | QueueEvent | IvrFlowEvent | NumberEvent;
 
 /** An event as adapters store it: the data at the definition's current version, and that version. */
 export interface StoredEvent {
