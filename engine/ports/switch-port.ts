@@ -31,6 +31,28 @@ export interface OriginateLegRequest extends SwitchCommandBase {
   readonly variables?: Readonly<Record<string, string>>;
 }
 
+/** How a supervisor hears (and is heard on) the call: listen silent, whisper to the agent only, barge to everyone. */
+export type SupervisorListenMode = 'listen' | 'whisper' | 'barge';
+
+/** Originate a third party's leg (role consult) that joins a conference room once answered. */
+export interface OriginateIntoConferenceRequest extends OriginateLegRequest {
+  readonly partyId: string;
+  /** The room (letters, digits, `_.-`). */
+  readonly room: string;
+}
+
+/** Originate a supervisor's phone (role supervisor) that eavesdrops on a leg once answered. */
+export interface OriginateSupervisorRequest extends SwitchCommandBase {
+  readonly legUuid: string;
+  readonly endpoint: SwitchEndpoint;
+  readonly callId: string;
+  readonly supervisorId: string;
+  /** The leg listened to: the agent's, so whisper reaches the agent only. */
+  readonly targetLegUuid: string;
+  readonly mode: SupervisorListenMode;
+  readonly ringTimeoutSeconds: number;
+}
+
 /** A leg's life as the switch reports it (for checks on resume). */
 export type ChannelStatus = 'absent' | 'ringing' | 'answered' | 'bridged' | 'hungup';
 
@@ -64,6 +86,21 @@ export interface SwitchCommands {
   stopRecording(r: SwitchCommandBase & { readonly legUuid: string; readonly path: string }): Promise<void>;
   /** Masks (pauses) or unmasks the recording, e.g. while a card number is read out. */
   maskRecording(r: SwitchCommandBase & { readonly legUuid: string; readonly path: string; readonly masked: boolean }): Promise<void>;
+  /** Like `originate`, but the answered leg joins conference `room` (outcome as facts, role consult). */
+  originateIntoConference(r: OriginateIntoConferenceRequest): Promise<void>;
+  /** Dials a supervisor into an eavesdrop on `targetLegUuid` in `mode` (outcome as facts, role supervisor). */
+  originateSupervisor(r: OriginateSupervisorRequest): Promise<void>;
+  /**
+   * Attended transfer, once the consult leg answered: the caller is kept parked when its bridge breaks, the agent is
+   * bridged to the consult leg, and the caller hears `holdMusicPath` (default local_stream://moh).
+   */
+  bridgeConsult(
+    r: SwitchCommandBase & { readonly callerLegUuid: string; readonly agentLegUuid: string; readonly consultLegUuid: string; readonly holdMusicPath?: string },
+  ): Promise<void>;
+  /** Moves a leg (and, with `both`, the leg bridged to it) into conference `room`. */
+  moveToConference(r: SwitchCommandBase & { readonly legUuid: string; readonly room: string; readonly both: boolean }): Promise<void>;
+  /** Plays a file or stream to a leg over whatever it is doing (bridged or not), without a completion fact. */
+  broadcast(r: SwitchCommandBase & { readonly legUuid: string; readonly path: string; readonly legs?: 'aleg' | 'bleg' | 'both' }): Promise<void>;
   /** Where a leg is now, to check effects on resume (a leg we originated before a crash may be up, or gone). */
   channelStatus(switchId: string, legUuid: string): Promise<ChannelStatus>;
 }

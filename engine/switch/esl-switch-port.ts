@@ -10,7 +10,15 @@ import { type SwitchAddress, SwitchManager, type SwitchManagerOptions } from '..
 import * as gw from '../../adapters/freeswitch/gateway/call-control.ts';
 import { type EslLogger, silentLogger } from '../../adapters/freeswitch/esl/esl-logger.ts';
 import type { SwitchFact as AdapterFact } from '../../adapters/freeswitch/translator/switch-facts.ts';
-import type { ChannelStatus, OriginateLegRequest, SwitchCommandBase, SwitchFact, SwitchPort } from '../ports/switch-port.ts';
+import type {
+  ChannelStatus,
+  OriginateIntoConferenceRequest,
+  OriginateLegRequest,
+  OriginateSupervisorRequest,
+  SwitchCommandBase,
+  SwitchFact,
+  SwitchPort,
+} from '../ports/switch-port.ts';
 import { BoundedMap } from './bounded-map.ts';
 import { FactBuffer } from './fact-buffer.ts';
 import { reconcileFacts } from './reconcile-facts.ts';
@@ -35,6 +43,9 @@ export interface EslSwitchPortOptions {
   /** Anything else for the connections (backoff, heartbeat, random, …). */
   readonly connection?: Omit<SwitchManagerOptions, 'switches' | 'password' | 'openCalls' | 'onFact' | 'onReconcile' | 'logger' | 'commandTimeoutMs'>;
 }
+
+/** What a failed originate's synthetic hangup fact names. */
+type OriginateFailure = Pick<OriginateLegRequest, 'switchId' | 'commandId' | 'legUuid' | 'callId' | 'role' | 'offerId'>;
 
 /** The Event-UUID given to a sendmsg app, from the engine's id (so a retried play reuses it). */
 const mediaEventUuid = (kind: string, id: string): string => uuidV5(`esl-media|${kind}|${id}`);
@@ -169,14 +180,8 @@ export class EslSwitchPort implements SwitchPort {
   }
 
   async originate(r: OriginateLegRequest): Promise<void> {
-    const conn = this.#conn(r.switchId);
-    if (this.#originating.has(r.legUuid)) return; // already dialling this very leg: the outcome comes as facts
-    const state = { hangupSeen: false };
-    this.#originating.set(r.legUuid, state);
-    let early: unknown;
-    let settledEarly = false;
-    const job = gw
-      .originateLeg(conn, {
+    await this.#launchOriginate(r, (conn) =>
+      gw.originateLeg(conn, {
         commandId: r.commandId,
         legUuid: r.legUuid,
         endpoint: r.endpoint,
@@ -187,7 +192,57 @@ export class EslSwitchPort implements SwitchPort {
         ...(r.callerIdNumber !== undefined ? { callerIdNumber: r.callerIdNumber } : {}),
         ...(r.callerIdName !== undefined ? { callerIdName: r.callerIdName } : {}),
         ...(r.variables !== undefined ? { variables: r.variables } : {}),
-      })
+      }),
+    );
+  }
+
+  /** `originate … &conference(<room>)`, in the background like `originate`. */
+  async originateIntoConference(r: OriginateIntoConferenceRequest): Promise<void> {
+    await this.#launchOriginate(r, (conn) =>
+      gw.addConferenceParty(conn, {
+        commandId: r.commandId,
+        legUuid: r.legUuid,
+        endpoint: r.endpoint,
+        callId: r.callId,
+        partyId: r.partyId,
+        room: r.room,
+        ringTimeoutSec: r.ringTimeoutSeconds,
+        ...(r.callerIdNumber !== undefined ? { callerIdNumber: r.callerIdNumber } : {}),
+        ...(r.callerIdName !== undefined ? { callerIdName: r.callerIdName } : {}),
+        ...(r.variables !== undefined ? { variables: r.variables } : {}),
+      }),
+    );
+  }
+
+  /** `originate … &eavesdrop(<target>)` with the mode's eavesdrop variables, in the background like `originate`. */
+  async originateSupervisor(r: OriginateSupervisorRequest): Promise<void> {
+    await this.#launchOriginate({ ...r, role: 'supervisor' }, (conn) =>
+      gw.originateLeg(conn, {
+        commandId: r.commandId,
+        legUuid: r.legUuid,
+        endpoint: r.endpoint,
+        callId: r.callId,
+        role: 'supervisor',
+        partyId: r.supervisorId,
+        ringTimeoutSec: r.ringTimeoutSeconds,
+        then: { app: 'eavesdrop', targetUuid: r.targetLegUuid },
+        variables: { ledgerline_supervisor_mode: r.mode },
+      }),
+    );
+  }
+
+  /**
+   * Sends an originate without waiting for the answer (the outcome comes as facts); a failure the switch reports
+   * later becomes a `leg_hangup` fact unless the leg's own hangup was seen.
+   */
+  async #launchOriginate(r: OriginateFailure, send: (conn: SwitchConnection) => Promise<unknown>): Promise<void> {
+    const conn = this.#conn(r.switchId);
+    if (this.#originating.has(r.legUuid)) return; // already dialling this very leg: the outcome comes as facts
+    const state = { hangupSeen: false };
+    this.#originating.set(r.legUuid, state);
+    let early: unknown;
+    let settledEarly = false;
+    const job = send(conn)
       .then(
         () => undefined,
         (err: unknown) => {
@@ -212,7 +267,7 @@ export class EslSwitchPort implements SwitchPort {
     void job;
   }
 
-  #originateFailed(r: OriginateLegRequest, state: { hangupSeen: boolean }, err: unknown): void {
+  #originateFailed(r: OriginateFailure, state: { hangupSeen: boolean }, err: unknown): void {
     if (state.hangupSeen) return;
     const cause = isLedgerlineError(err, 'ESL_ORIGINATE_FAILED') && typeof err.details['cause'] === 'string' ? err.details['cause'] : undefined;
     if (cause === undefined) {
@@ -307,6 +362,24 @@ export class EslSwitchPort implements SwitchPort {
     const conn = this.#conn(r.switchId);
     if (r.masked) await gw.maskRecording(conn, r.legUuid, r.path, { commandId: r.commandId });
     else await gw.unmaskRecording(conn, r.legUuid, r.path, { commandId: r.commandId });
+  }
+
+  async bridgeConsult(
+    r: SwitchCommandBase & { readonly callerLegUuid: string; readonly agentLegUuid: string; readonly consultLegUuid: string; readonly holdMusicPath?: string },
+  ): Promise<void> {
+    const conn = this.#conn(r.switchId);
+    // The caller stays parked when the agent's bridge moves to the consult leg (else FreeSWITCH would hang it up).
+    await gw.setVariable(conn, r.callerLegUuid, 'park_after_bridge', 'true', { commandId: `${r.commandId}/park_after_bridge` });
+    await gw.bridge(conn, r.agentLegUuid, r.consultLegUuid, { commandId: `${r.commandId}/bridge_agent_consult` });
+    await gw.broadcast(conn, r.callerLegUuid, r.holdMusicPath ?? 'local_stream://moh', 'aleg', { commandId: `${r.commandId}/moh` });
+  }
+
+  async moveToConference(r: SwitchCommandBase & { readonly legUuid: string; readonly room: string; readonly both: boolean }): Promise<void> {
+    await gw.moveToConference(this.#conn(r.switchId), r.legUuid, r.room, r.both, { commandId: r.commandId });
+  }
+
+  async broadcast(r: SwitchCommandBase & { readonly legUuid: string; readonly path: string; readonly legs?: 'aleg' | 'bleg' | 'both' }): Promise<void> {
+    await gw.broadcast(this.#conn(r.switchId), r.legUuid, r.path, r.legs ?? 'aleg', { commandId: r.commandId });
   }
 
   /** From `show channels as json` (the reconcile's snapshot) and the leg's `bridge_uuid`. */

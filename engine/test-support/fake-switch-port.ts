@@ -1,7 +1,15 @@
 // TEST SUPPORT ONLY. A stand-in for the telephony switch in the engine's unit and integration tests: it records every
 // command (originates by origination uuid, so a double originate is visible) and lets the test push switch facts.
 // It is not a switch simulation: end-to-end tests use infra/simulator through the real ESL adapter.
-import type { ChannelStatus, OriginateLegRequest, SwitchCommandBase, SwitchFact, SwitchPort } from '../ports/switch-port.ts';
+import type {
+  ChannelStatus,
+  OriginateIntoConferenceRequest,
+  OriginateLegRequest,
+  OriginateSupervisorRequest,
+  SwitchCommandBase,
+  SwitchFact,
+  SwitchPort,
+} from '../ports/switch-port.ts';
 
 /** One recorded command: its name and its request. */
 export interface RecordedSwitchCommand {
@@ -102,6 +110,27 @@ export class FakeSwitchPort implements SwitchPort {
   }
   maskRecording(r: SwitchCommandBase & { legUuid: string; path: string; masked: boolean }): Promise<void> {
     return this.#record('maskRecording', r);
+  }
+  originateIntoConference(r: OriginateIntoConferenceRequest): Promise<void> {
+    this.#countOriginate(r.legUuid);
+    return this.#record('originateIntoConference', r);
+  }
+  originateSupervisor(r: OriginateSupervisorRequest): Promise<void> {
+    this.#countOriginate(r.legUuid);
+    return this.#record('originateSupervisor', r);
+  }
+  bridgeConsult(r: SwitchCommandBase & { callerLegUuid: string; agentLegUuid: string; consultLegUuid: string; holdMusicPath?: string }): Promise<void> {
+    return this.#record('bridgeConsult', r);
+  }
+  moveToConference(r: SwitchCommandBase & { legUuid: string; room: string; both: boolean }): Promise<void> {
+    return this.#record('moveToConference', r);
+  }
+  broadcast(r: SwitchCommandBase & { legUuid: string; path: string; legs?: 'aleg' | 'bleg' | 'both' }): Promise<void> {
+    return this.#record('broadcast', r);
+  }
+  #countOriginate(legUuid: string): void {
+    this.originations.set(legUuid, (this.originations.get(legUuid) ?? 0) + 1);
+    if (!this.statuses.has(legUuid)) this.statuses.set(legUuid, 'ringing');
   }
   channelStatus(_switchId: string, legUuid: string): Promise<ChannelStatus> {
     return Promise.resolve(this.statuses.get(legUuid) ?? 'absent');
