@@ -2,13 +2,14 @@
 // CachedAggregates (decides on cached state). Both are idempotent by commandId and retry conflicts.
 import type { EventStore } from '../../adapters/event-store/port.ts';
 import { parseAgentCommand, type AgentCommand } from '../../domain/agent/agent-commands.ts';
-import { agentDecider, agentStream } from '../../domain/agent/agent-decider.ts';
+import { agentDecider } from '../../domain/agent/agent-decider.ts';
 import { parseCallCommand, type CallCommand } from '../../domain/call/call-commands.ts';
-import { callDecider, callStreamName } from '../../domain/call/call-decider.ts';
+import { callDecider } from '../../domain/call/call-decider.ts';
 import type { CommandEnvelope, Decider } from '../../domain/decider.ts';
 import type { DomainEvent } from '../../domain/events/registry.ts';
 import { parseQueueCommand, type QueueCommand } from '../../domain/queue/queue-commands.ts';
-import { queueDecider, queueStream } from '../../domain/queue/queue-decider.ts';
+import { queueDecider } from '../../domain/queue/queue-decider.ts';
+import { tenantStream } from '../../domain/shared/tenant-stream.ts';
 import { handleCommand, type CommandContext, type CommandOutcome } from './handle-command.ts';
 
 /** Runs one command on one stream. */
@@ -39,14 +40,18 @@ export function parseEngineCommand(category: 'agent' | 'call' | 'queue', command
   }
 }
 
-/** Runs an EngineCommand on its stream (`agent-<agentId>`, `call-<callId>`, `queue-<queueId>`). */
+/**
+ * Runs an EngineCommand on its stream in the context's tenant (`agent-<tenant>.<agentId>`, …; the bare
+ * `agent-<agentId>` for the default tenant), so the stream and the events' metadata.tenant always agree.
+ */
 export function dispatchCommand(runner: CommandRunner, c: EngineCommand, context?: CommandContext): Promise<CommandOutcome<unknown>> {
+  const tenant = context?.tenant;
   switch (c.category) {
     case 'agent':
-      return runner.run(agentDecider, agentStream(c.command.agentId), c.command, context);
+      return runner.run(agentDecider, tenantStream('agent', tenant, c.command.agentId), c.command, context);
     case 'call':
-      return runner.run(callDecider, callStreamName(c.command.callId), c.command, context);
+      return runner.run(callDecider, tenantStream('call', tenant, c.command.callId), c.command, context);
     case 'queue':
-      return runner.run(queueDecider, queueStream(c.command.queueId), c.command, context);
+      return runner.run(queueDecider, tenantStream('queue', tenant, c.command.queueId), c.command, context);
   }
 }

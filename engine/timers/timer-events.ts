@@ -5,14 +5,19 @@ import { z } from 'zod';
 import { defineEvent, upcast } from '../../domain/events/event-definition.ts';
 import { LedgerlineError } from '../../domain/errors/ledgerline-error.ts';
 import type { RecordedEvent } from '../../adapters/event-store/port.ts';
+import { tenantSchema } from '../../domain/shared/tenant-stream.ts';
 
 const category = 'timer';
 const epochMs = z.int().nonnegative();
 const timerId = z.string().min(1).max(300);
 
-/** The command a timer dispatches: a complete domain command (type, commandId, at, …) for a stream category. */
+/**
+ * The command a timer dispatches: a complete domain command (type, commandId, at, …) for a stream category, in a
+ * tenant (absent: the default tenant's bare streams). The target stream is `<category>-<tenant>.<id>`.
+ */
 export const timerCommandSchema = z.object({
   category: z.enum(['agent', 'call', 'queue']),
+  tenant: tenantSchema.optional(),
   command: z.looseObject({ type: z.string().min(1), commandId: z.string().min(1), at: epochMs }),
 });
 export type TimerCommand = z.infer<typeof timerCommandSchema>;

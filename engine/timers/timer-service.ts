@@ -30,7 +30,7 @@ export async function scheduleTimer(store: EventStore, t: TimerRequest, at: numb
           id: eventIdFor(`timer-scheduled|${t.timerId}`, 0),
           type: 'TimerScheduled',
           data: { timerId: t.timerId, at, dueAt: t.dueAt, purpose: t.purpose, dispatch: t.dispatch },
-          metadata: { schemaVersion: 1, causationId: t.dispatch.command.commandId },
+          metadata: { schemaVersion: 1, causationId: t.dispatch.command.commandId, ...(t.dispatch.tenant !== undefined ? { tenant: t.dispatch.tenant } : {}) },
         },
       ],
       { expectedRevision: 'no_stream' },
@@ -188,7 +188,8 @@ export class TimerService {
     let code: string | null = null;
     try {
       const command = parseEngineCommand(p.dispatch.category, p.dispatch.command);
-      const r = await dispatchCommand(this.#runner, command, { causationId: `timer:${p.timerId}` });
+      const tenant = p.dispatch.tenant;
+      const r = await dispatchCommand(this.#runner, command, { causationId: `timer:${p.timerId}`, ...(tenant !== undefined ? { tenant } : {}) });
       outcome = r.duplicate ? 'duplicate' : 'applied';
     } catch (error) {
       // A refusal is the timer's answer (the offer was answered, wrap-up was extended): recorded, not retried.

@@ -12,18 +12,19 @@
 import { agentLegFailureCause } from '../../../domain/call/agent-leg-failure.ts';
 import type { EventStore, RecordedEvent, StreamSubscription } from '../../../adapters/event-store/port.ts';
 import { parseAgentCommand, type AgentCommandInput } from '../../../domain/agent/agent-commands.ts';
-import { agentDecider, agentStream } from '../../../domain/agent/agent-decider.ts';
+import { agentDecider } from '../../../domain/agent/agent-decider.ts';
 import type { OfferMissReason } from '../../../domain/agent/agent-schemas.ts';
 import { parseCallCommand, type CallCommandInput } from '../../../domain/call/call-commands.ts';
-import { callDecider, callStreamName } from '../../../domain/call/call-decider.ts';
+import { callDecider } from '../../../domain/call/call-decider.ts';
 import type { DomainEvent } from '../../../domain/events/registry.ts';
 import { isLedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
 import { uuidV5 } from '../../../domain/ids/deterministic-id.ts';
 import { offerPolicyOf } from '../../../domain/queue/queue-offer-policy.ts';
+import { parseScopedId, parseTenantStream, scopedId, tenantStream } from '../../../domain/shared/tenant-stream.ts';
 import { decideExits, type ExitReason } from '../../../domain/routing/queue-exits.ts';
 import { route } from '../../../domain/routing/router.ts';
 import type { Assignment } from '../../../domain/routing/routing-view.ts';
-import type { CommandOutcome } from '../../command-handling/handle-command.ts';
+import type { CommandContext, CommandOutcome } from '../../command-handling/handle-command.ts';
 import { toDomainEvent } from '../../command-handling/handle-command.ts';
 import { CachedAggregates } from '../../aggregates/cached-aggregates.ts';
 import type { Clock, ClockTimer } from '../../clock.ts';
@@ -42,8 +43,11 @@ export interface RoutingManagerOptions {
   readonly clock: Clock;
   /** This instance's name, recorded on the switch commands it claims. */
   readonly instanceId: string;
-  /** How an agent is dialled (default: the directory user named like the agent). */
-  readonly agentEndpoint?: (agentId: string) => SwitchEndpoint;
+  /**
+   * How an agent is dialled, given the agent's SCOPED id (`acme.a1`; `a1` in the default tenant) and its tenant and
+   * bare id (default: the directory user named like the scoped id, so two tenants' `a1` are two users).
+   */
+  readonly agentEndpoint?: (scopedAgentId: string, agent: { readonly tenant: string | undefined; readonly agentId: string }) => SwitchEndpoint;
   /** How a customer is dialled back (default: the `default` gateway). */
   readonly customerEndpoint?: (number: string) => SwitchEndpoint;
   /** Where a voicemail exit sends the caller (default: extension `voicemail-<mailbox>`). */
@@ -61,9 +65,19 @@ export interface RoutingManagerOptions {
 
 type Refusal = { readonly refused: string };
 
+/** A tenant (undefined: the default tenant, whose streams are bare). */
+type Tenant = string | undefined;
+
+/** An event new to the model, with the tenant whose stream it came from. */
+interface TenantEvent {
+  readonly t: Tenant;
+  readonly e: DomainEvent;
+}
+
 /** See the module comment. `start()` catches up from the log, reconciles, then serves; `stop()` ends it. */
 export class RoutingManager {
-  readonly model = new RoutingModel();
+  /** One model per tenant: a tenant's calls are routed among that tenant's queues and agents only. */
+  readonly #models = new Map<Tenant, RoutingModel>();
   readonly #o: RoutingManagerOptions;
   readonly #agg: CachedAggregates;
   #subscription: StreamSubscription | undefined;
@@ -82,13 +96,50 @@ export class RoutingManager {
   readonly #scheduledTimers = new Set<string>();
   readonly #rechecks = new Map<string, ClockTimer>();
   /** Events this manager's own commands appended: reacted to at the end of the task (off the routing latency path). */
-  readonly #ownEvents: DomainEvent[] = [];
+  readonly #ownEvents: TenantEvent[] = [];
   /** Counters for tests and benchmarks. */
   readonly stats = { passes: 0, offers: 0, offerRefusals: 0, originates: 0, exits: 0 };
 
   constructor(options: RoutingManagerOptions) {
     this.#o = options;
     this.#agg = options.aggregates ?? new CachedAggregates(options.store);
+  }
+
+  /** The default tenant's model (bare streams). */
+  get model(): RoutingModel {
+    return this.modelOf(undefined);
+  }
+
+  /** The model of one tenant (created empty when the manager has seen nothing of it). */
+  modelOf(tenant: string | undefined): RoutingModel {
+    let m = this.#models.get(tenant);
+    if (!m) {
+      m = new RoutingModel(tenant === undefined ? {} : { tenant });
+      this.#models.set(tenant, m);
+    }
+    return m;
+  }
+
+  /** The tenants the manager has seen streams of. */
+  get tenants(): Tenant[] {
+    return [...this.#models.keys()];
+  }
+
+  #m(t: Tenant): RoutingModel {
+    return this.modelOf(t);
+  }
+
+  /** The call a switch fact is about, as tenant and bare call id: from its scoped `callId`, else from its caller leg. */
+  #callOfFact(f: SwitchFact): { t: Tenant; callId: string } | undefined {
+    if (f.callId !== undefined) {
+      const { tenant, id } = parseScopedId(f.callId);
+      return { t: tenant, callId: id };
+    }
+    for (const [t, m] of this.#models) {
+      const callId = m.callByCallerLeg.get(f.legUuid);
+      if (callId !== undefined) return { t, callId };
+    }
+    return undefined;
   }
 
   /** Catches up from the start of the log, reconciles half-done work, routes, then follows the log and the switch. */
@@ -129,7 +180,8 @@ export class RoutingManager {
           if (this.#stopped) break;
           // Facts of one call stay in order; facts of different calls are handled concurrently (the deciders and
           // expected revisions keep them safe), so a slow append for one call does not hold up routing.
-          this.#inLane(fact.callId ?? this.model.callByCallerLeg.get(fact.legUuid) ?? fact.legUuid, () => this.#onFact(fact), `fact ${fact.kind}`);
+          const call = this.#callOfFact(fact);
+          this.#inLane(call ? scopedId(call.t, call.callId) : fact.legUuid, () => this.#onFact(fact), `fact ${fact.kind}`);
         }
       })(),
     );
@@ -174,8 +226,8 @@ export class RoutingManager {
   async #drainOwnEvents(): Promise<void> {
     // Our own commands' events reach the model at once, and the log later (then they are not new): react now.
     while (this.#ownEvents.length > 0 && !this.#stopped) {
-      const e = this.#ownEvents.shift()!;
-      await this.#guard(() => this.#react(e), `reaction to ${e.type}`);
+      const { t, e } = this.#ownEvents.shift()!;
+      await this.#guard(() => this.#react(t, e), `reaction to ${e.type}`);
     }
   }
 
@@ -213,15 +265,16 @@ export class RoutingManager {
       return;
     }
     this.#lastEventId = recorded.id;
-    const category = recorded.streamId.slice(0, recorded.streamId.indexOf('-'));
+    // The stream names the tenant: its model takes the event, and every reaction stays in that tenant's streams.
+    const { category, tenant: t } = parseTenantStream(recorded.streamId);
     if (category === 'agent') this.#agg.observe(agentDecider, recorded);
     else if (category === 'call') this.#agg.observe(callDecider, recorded);
-    if (!this.model.apply(recorded.streamId, recorded.revision, event)) return;
-    if (this.#live) await this.#react(event);
+    if (!this.#m(t).apply(recorded.streamId, recorded.revision, event)) return;
+    if (this.#live) await this.#react(t, event);
   }
 
   /** What an event (new to this manager) calls for. */
-  async #react(e: DomainEvent): Promise<void> {
+  async #react(t: Tenant, e: DomainEvent): Promise<void> {
     switch (e.type) {
       case 'CallQueued':
       case 'CallPriorityChanged':
@@ -237,50 +290,50 @@ export class RoutingManager {
         this.#requestRoute();
         return;
       case 'AgentLegFailed':
-        await this.#killAgentLeg(e.data.callId, e.data.offerId, 'agent-leg-failed');
+        await this.#killAgentLeg(t, e.data.callId, e.data.offerId, 'agent-leg-failed');
         this.#requestRoute();
         return;
       case 'AgentOffered':
-        await this.#reconcileAgent(e.data.agentId);
+        await this.#reconcileAgent(t, e.data.agentId);
         return;
       case 'AgentWrapUpStarted':
       case 'AgentWrapUpExtended':
-        await this.#reconcileAgent(e.data.agentId);
+        await this.#reconcileAgent(t, e.data.agentId);
         return;
       case 'AgentOfferMissed':
-        await this.#reconcileCall(e.data.callId, e.data.reason);
-        await this.#killAgentLeg(e.data.callId, e.data.offerId, 'offer-missed');
+        await this.#reconcileCall(t, e.data.callId, e.data.reason);
+        await this.#killAgentLeg(t, e.data.callId, e.data.offerId, 'offer-missed');
         this.#requestRoute();
         return;
       case 'AgentOfferCancelled':
-        await this.#reconcileCall(e.data.callId, 'agent_unavailable');
-        await this.#killAgentLeg(e.data.callId, e.data.offerId, 'offer-cancelled');
+        await this.#reconcileCall(t, e.data.callId, 'agent_unavailable');
+        await this.#killAgentLeg(t, e.data.callId, e.data.offerId, 'offer-cancelled');
         this.#requestRoute();
         return;
       case 'CallOfferCancelled':
-        await this.#reconcileAgent(e.data.agentId);
+        await this.#reconcileAgent(t, e.data.agentId);
         return;
       case 'CallOfferedToAgent':
-        await this.#reconcileCall(e.data.callId);
+        await this.#reconcileCall(t, e.data.callId);
         return;
       case 'CallEnded':
-        await this.#onCallEnded(e.data.callId, e.data.hungUpBy, e.data.agentId);
+        await this.#onCallEnded(t, e.data.callId, e.data.hungUpBy, e.data.agentId);
         this.#requestRoute();
         return;
       case 'CallbackRequested':
-        await this.#onCallbackRequested(e.data.callId, e.data.at);
+        await this.#onCallbackRequested(t, e.data.callId, e.data.at);
         return;
       case 'CallbackScheduled':
-        await this.#scheduleCallbackAttempt(e.data.callId, e.data.callbackId, 1, e.data.notBefore);
+        await this.#scheduleCallbackAttempt(t, e.data.callId, e.data.callbackId, 1, e.data.notBefore);
         return;
       case 'CallbackFailed':
-        if (e.data.willRetry) await this.#scheduleCallbackAttempt(e.data.callId, e.data.callbackId, (this.model.call(e.data.callId)?.state.callback?.attempts ?? 0) + 1, e.data.at + this.#retryIntervalMs(e.data.callId));
+        if (e.data.willRetry) await this.#scheduleCallbackAttempt(t, e.data.callId, e.data.callbackId, (this.#m(t).call(e.data.callId)?.state.callback?.attempts ?? 0) + 1, e.data.at + this.#retryIntervalMs(t, e.data.callId));
         return;
       case 'CallbackAttempted':
-        await this.#dialBack(e.data.callId, e.data.attemptId, e.data.number, e.data.channelUuid);
+        await this.#dialBack(t, e.data.callId, e.data.attemptId, e.data.number, e.data.channelUuid);
         return;
       case 'CallOverflowed':
-        await this.#onOverflowed(e.data.callId, e.data.exit);
+        await this.#onOverflowed(t, e.data.callId, e.data.exit);
         this.#requestRoute();
         return;
       default:
@@ -291,26 +344,28 @@ export class RoutingManager {
   // ---- reconciliation: make the switch and the other aggregate agree with what the log says --------------------
 
   async #reconcileAll(): Promise<void> {
-    for (const agentId of [...this.model.agents.keys()]) await this.#guard(() => this.#reconcileAgent(agentId, true), `reconcile agent ${agentId}`);
-    for (const callId of [...this.model.calls.keys()]) await this.#guard(() => this.#reconcileCall(callId), `reconcile call ${callId}`);
+    for (const [t, m] of [...this.#models]) {
+      for (const agentId of [...m.agents.keys()]) await this.#guard(() => this.#reconcileAgent(t, agentId, true), `reconcile agent ${scopedId(t, agentId)}`);
+      for (const callId of [...m.calls.keys()]) await this.#guard(() => this.#reconcileCall(t, callId), `reconcile call ${scopedId(t, callId)}`);
+    }
   }
 
   /** Brings one agent's offer or call in line with its call. `resuming`: also checks effects against the switch. */
-  async #reconcileAgent(agentId: string, resuming = false, resynced = false): Promise<void> {
-    const a = this.model.agents.get(agentId)?.state;
+  async #reconcileAgent(t: Tenant, agentId: string, resuming = false, resynced = false): Promise<void> {
+    const a = this.#m(t).agents.get(agentId)?.state;
     if (!a?.call) return;
     const { offerId, callId } = a.call;
-    const call = this.model.call(callId);
+    const call = this.#m(t).call(callId);
     const callOffer = call?.state.offer?.offerId === offerId ? call.state.offer : null;
     const at = this.#o.clock.now();
     if (a.state === 'offered' || a.state === 'ringing') {
       // Our own offer still being applied settles itself (and is reconciled if it fails).
-      if (this.#inflightAgents.has(agentId)) return;
-      await this.#ensureRingTimer(agentId, offerId, a.call.expiresAt);
+      if (this.#inflightAgents.has(scopedId(t, agentId))) return;
+      await this.#ensureRingTimer(t, agentId, offerId, a.call.expiresAt);
       if (!callOffer && !resynced) {
         // Before withdrawing anything, read the call's stream: the model may lag it.
-        await this.#syncModel(callStreamName(callId));
-        return this.#reconcileAgent(agentId, resuming, true);
+        await this.#syncModel(this.#callStream(t, callId));
+        return this.#reconcileAgent(t, agentId, resuming, true);
       }
       if (!callOffer) {
         // The call never showed this offer, or no longer does.
@@ -318,33 +373,33 @@ export class RoutingManager {
         // An ended call can never take the offer: withdraw it now. Otherwise the offer may still be on its way to the
         // call (its router is between the two appends, or waits for the call's current offer to end): give it time.
         if (ended || at - a.call.offeredAt >= this.#grace()) {
-          await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: ended ? 'caller_abandoned' : 'rescinded' }, 'reconcileAgent');
-          await this.#killAgentLeg(callId, offerId, 'offer-withdrawn');
+          await this.#agentCommand(t, { type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: ended ? 'caller_abandoned' : 'rescinded' }, 'reconcileAgent');
+          await this.#killAgentLeg(t, callId, offerId, 'offer-withdrawn');
         } else {
-          this.#recheckLater(agentId, a.call.offeredAt + this.#grace());
+          this.#recheckLater(t, agentId, a.call.offeredAt + this.#grace());
         }
         return;
       }
-      if (resuming) await this.#resumeOffer(agentId, callId, offerId);
+      if (resuming) await this.#resumeOffer(t, agentId, callId, offerId);
       return;
     }
     if (a.state === 'talking') {
       if (!call || call.state.status === 'ended' || call.state.status === 'dispositioned') {
         if (!resynced) {
           // Only the call's stream can say it ended: read it before wrapping the agent up.
-          await this.#syncModel(callStreamName(callId));
-          return this.#reconcileAgent(agentId, resuming, true);
+          await this.#syncModel(this.#callStream(t, callId));
+          return this.#reconcileAgent(t, agentId, resuming, true);
         }
-        await this.#agentCommand({ type: 'StartWrapUp', commandId: engineCommandId(offerId, 'start-wrap-up'), at: call?.state.endedAt ?? at, agentId, offerId });
-        await this.#killAgentLeg(callId, offerId, 'call-ended');
+        await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(offerId, 'start-wrap-up'), at: call?.state.endedAt ?? at, agentId, offerId });
+        await this.#killAgentLeg(t, callId, offerId, 'call-ended');
       } else if (resuming && callOffer && call.state.status === 'agent_answered') {
-        await this.#connect(callId, offerId, agentId, at);
+        await this.#connect(t, callId, offerId, agentId, at);
       }
       return;
     }
     if (a.state === 'wrap_up' && a.call.wrapUpDeadline !== null) {
       const deadline = a.call.wrapUpDeadline;
-      await this.#ensureTimer(`wrapup-${offerId}-${deadline}`, deadline, 'wrap-up-end', {
+      await this.#ensureTimer(t, `wrapup-${offerId}-${deadline}`, deadline, 'wrap-up-end', {
         category: 'agent',
         command: { type: 'EndWrapUp', commandId: engineCommandId(offerId, 'wrap-up-end', deadline), at: deadline, agentId, offerId, reason: 'timeout' },
       });
@@ -352,41 +407,42 @@ export class RoutingManager {
   }
 
   /** A call whose open offer the agent no longer holds goes back to its queue. */
-  async #reconcileCall(callId: string, cause: 'no_answer' | 'rejected' | 'busy' | 'agent_unavailable' = 'agent_unavailable'): Promise<void> {
-    const call = this.model.calls.get(callId);
+  async #reconcileCall(t: Tenant, callId: string, cause: 'no_answer' | 'rejected' | 'busy' | 'agent_unavailable' = 'agent_unavailable'): Promise<void> {
+    const call = this.#m(t).calls.get(callId);
     const offer = call?.state.offer;
     if (!call || !offer) return;
-    if (this.model.agents.get(offer.agentId)?.state.call?.offerId === offer.offerId) return;
+    if (this.#m(t).agents.get(offer.agentId)?.state.call?.offerId === offer.offerId) return;
     // The model may hold the call ahead of the agent (our own reads): check the agent's stream before acting.
-    await this.#syncModel(agentStream(offer.agentId));
-    if (this.model.agents.get(offer.agentId)?.state.call?.offerId === offer.offerId) return;
-    await this.#callCommand({ type: 'RecordAgentLegFailed', commandId: engineCommandId(offer.offerId, 'leg-failed'), at: this.#o.clock.now(), callId, offerId: offer.offerId, cause });
+    await this.#syncModel(this.#agentStream(t, offer.agentId));
+    if (this.#m(t).agents.get(offer.agentId)?.state.call?.offerId === offer.offerId) return;
+    await this.#callCommand(t, { type: 'RecordAgentLegFailed', commandId: engineCommandId(offer.offerId, 'leg-failed'), at: this.#o.clock.now(), callId, offerId: offer.offerId, cause });
   }
 
   /** After a restart: was the agent leg of an open offer dialled, and where is it now? */
-  async #resumeOffer(agentId: string, callId: string, offerId: string): Promise<void> {
-    const call = this.model.call(callId);
+  async #resumeOffer(t: Tenant, agentId: string, callId: string, offerId: string): Promise<void> {
+    const call = this.#m(t).call(callId);
     if (!call?.switchId) return;
     const legUuid = agentLegUuidFor(offerId);
-    if (await this.#originate(agentId, callId, offerId)) return;
+    if (await this.#originate(t, agentId, callId, offerId)) return;
     const status = await this.#o.switchPort.channelStatus(call.switchId, legUuid);
     const at = this.#o.clock.now();
     if (status === 'answered' || status === 'bridged') {
-      await this.#onAgentAnswered(callId, offerId, agentId, at);
+      await this.#onAgentAnswered(t, callId, offerId, agentId, at);
     } else if (status === 'absent' || status === 'hungup') {
       // Dialled (or claimed and never sent) and gone without a fact we saw: the offer is withdrawn, no fault of the agent.
-      await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'rescinded' }, 'resumeOffer');
-      await this.#callCommand({ type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: 'error' });
+      await this.#agentCommand(t, { type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'rescinded' }, 'resumeOffer');
+      await this.#callCommand(t, { type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: 'error' });
     }
   }
 
-  #recheckLater(agentId: string, at: number): void {
-    if (this.#rechecks.has(agentId)) return;
+  #recheckLater(t: Tenant, agentId: string, at: number): void {
+    const key = scopedId(t, agentId);
+    if (this.#rechecks.has(key)) return;
     this.#rechecks.set(
-      agentId,
+      key,
       this.#o.clock.at(at, () => {
-        this.#rechecks.delete(agentId);
-        void this.#enqueue(() => this.#reconcileAgent(agentId), `recheck ${agentId}`);
+        this.#rechecks.delete(key);
+        void this.#enqueue(() => this.#reconcileAgent(t, agentId), `recheck ${key}`);
       }),
     );
   }
@@ -397,48 +453,67 @@ export class RoutingManager {
     if (!this.#live || this.#stopped) return;
     this.stats.passes++;
     const now = this.#o.clock.now();
-    let reviewAt = await this.#applyExits(now);
-    const input = this.model.routeInput(now, seedOf(this.#lastEventId));
+    const seed = seedOf(this.#lastEventId);
+    let reviewAt: number | undefined;
+    // Each tenant is routed on its own: its calls meet its agents only, whatever their ids.
+    for (const t of [...this.#models.keys()]) {
+      const next = await this.#routeTenant(t, now, seed);
+      if (next !== undefined && (reviewAt === undefined || next < reviewAt)) reviewAt = next;
+    }
+    this.#scheduleReview(reviewAt);
+  }
+
+  /** One tenant's routing pass; the time of its next review. */
+  async #routeTenant(t: Tenant, now: number, seed: number): Promise<number | undefined> {
+    let reviewAt = await this.#applyExits(t, now);
+    const input = this.#m(t).routeInput(now, seed);
+    if (input.waitingCalls.length === 0) return reviewAt;
     // Offers still being applied are left out of the view: the next pass does not wait for them (pipelining).
     const out = route(
       this.#inflightCalls.size === 0 && this.#inflightAgents.size === 0
         ? input
-        : { ...input, waitingCalls: input.waitingCalls.filter((c) => !this.#inflightCalls.has(c.id)), agents: input.agents.filter((a) => !this.#inflightAgents.has(a.id)) },
+        : {
+            ...input,
+            waitingCalls: input.waitingCalls.filter((c) => !this.#inflightCalls.has(scopedId(t, c.id))),
+            agents: input.agents.filter((a) => !this.#inflightAgents.has(scopedId(t, a.id))),
+          },
     );
     // One agent per call: the call decider holds one open offer at a time, so ring-all and ring-progressively
     // ring their first agent only and `extend` assignments are not applied (see engine/README.md).
     for (const a of out.assignments) {
       if (a.kind !== 'offer') continue;
       const agentId = a.agentIds[0]!;
-      this.#inflightCalls.add(a.callId);
-      this.#inflightAgents.add(agentId);
-      const done = this.#offer(a, now)
+      const callKey = scopedId(t, a.callId);
+      const agentKey = scopedId(t, agentId);
+      this.#inflightCalls.add(callKey);
+      this.#inflightAgents.add(agentKey);
+      const done = this.#offer(t, a, now)
         .then(
           () => true,
           (error: unknown) => {
-            this.#o.onError?.(error, `offer ${a.callId}`);
+            this.#o.onError?.(error, `offer ${callKey}`);
             return false;
           },
         )
         .then(async (ok) => {
-          this.#inflightCalls.delete(a.callId);
-          this.#inflightAgents.delete(agentId);
+          this.#inflightCalls.delete(callKey);
+          this.#inflightAgents.delete(agentKey);
           this.#inflight.delete(done);
           // A failed offer (the store was unreachable midway) may have left the agent reserved: reconcile it.
-          if (!ok) void this.#enqueue(() => this.#reconcileAgent(agentId), `reconcile ${agentId} after a failed offer`);
+          if (!ok) void this.#enqueue(() => this.#reconcileAgent(t, agentId), `reconcile ${agentKey} after a failed offer`);
           await this.#drainOwnEvents();
           this.#requestRoute();
         });
       this.#inflight.add(done);
     }
     if (out.nextReviewAt !== undefined && (reviewAt === undefined || out.nextReviewAt < reviewAt)) reviewAt = out.nextReviewAt;
-    this.#scheduleReview(reviewAt);
+    return reviewAt;
   }
 
   /** Queue limits: callers over max wait, max wait with no agent, or max length leave to their exit. */
-  async #applyExits(now: number): Promise<number | undefined> {
+  async #applyExits(t: Tenant, now: number): Promise<number | undefined> {
     let next: number | undefined;
-    for (const view of this.model.exitViews()) {
+    for (const view of this.#m(t).exitViews()) {
       const { exits, nextCheckAt } = decideExits(view.rules, view.calls, view.agents, now);
       if (nextCheckAt !== undefined && (next === undefined || nextCheckAt < next)) next = nextCheckAt;
       const leaving = [...exits];
@@ -449,20 +524,20 @@ export class RoutingManager {
         for (const c of newest.slice(0, view.calls.length - max.calls)) leaving.push({ callId: c.id, reason: 'max-length', exit: max.exit });
       }
       for (const x of leaving) {
-        const call = this.model.calls.get(x.callId);
+        const call = this.#m(t).calls.get(x.callId);
         if (!call?.state.queue) continue;
         this.stats.exits++;
         await this.#guard(
           () =>
-            this.#callCommand({
+            this.#callCommand(t, {
               type: 'OverflowCall',
-              commandId: engineCommandId(x.callId, 'exit', call.state.queue!.queueId, call.state.queue!.enteredAt),
+              commandId: engineCommandId(scopedId(t, x.callId), 'exit', call.state.queue!.queueId, call.state.queue!.enteredAt),
               at: now,
               callId: x.callId,
               reason: OVERFLOW_REASON[x.reason],
               exit: x.exit,
             }),
-          `exit ${x.callId}`,
+          `exit ${scopedId(t, x.callId)}`,
         );
       }
     }
@@ -483,37 +558,38 @@ export class RoutingManager {
   }
 
   /** Applies one assignment: agent first, then call, then the agent leg. */
-  async #offer(a: Assignment, now: number): Promise<void> {
+  async #offer(t: Tenant, a: Assignment, now: number): Promise<void> {
     const agentId = a.agentIds[0]!;
-    const call = this.model.calls.get(a.callId);
-    const config = this.model.queueConfig(a.queueId);
+    const call = this.#m(t).calls.get(a.callId);
+    const config = this.#m(t).queueConfig(a.queueId);
     if (!call || !config) return;
-    const agentRevision = this.model.agents.get(agentId)?.revision ?? -1n;
-    const offerId = offerIdFor(a.callId, call.revision, agentId, agentRevision, this.#o.instanceId);
-    const offered = await this.#agentCommand({ type: 'OfferCall', commandId: engineCommandId(offerId, 'offer-agent'), at: now, agentId, offerId, callId: a.callId, queueId: a.queueId, policy: offerPolicyOf(config) });
+    const agentRevision = this.#m(t).agents.get(agentId)?.revision ?? -1n;
+    // Scoped ids in the offer id: two tenants' `c1`/`a1` at equal revisions never share an offer, leg or command id.
+    const offerId = offerIdFor(scopedId(t, a.callId), call.revision, scopedId(t, agentId), agentRevision, this.#o.instanceId);
+    const offered = await this.#agentCommand(t, { type: 'OfferCall', commandId: engineCommandId(offerId, 'offer-agent'), at: now, agentId, offerId, callId: a.callId, queueId: a.queueId, policy: offerPolicyOf(config) });
     if ('refused' in offered || offered.duplicate) {
       // A duplicate: this exact offer was made before from the same (stale) model state, and may since be resolved.
-      if (!('refused' in offered)) await this.#syncModel(agentStream(agentId));
+      if (!('refused' in offered)) await this.#syncModel(this.#agentStream(t, agentId));
       this.stats.offerRefusals++;
       return;
     }
-    const onCall = await this.#callCommand({ type: 'OfferToAgent', commandId: engineCommandId(offerId, 'offer-call'), at: now, callId: a.callId, agentId, offerId });
+    const onCall = await this.#callCommand(t, { type: 'OfferToAgent', commandId: engineCommandId(offerId, 'offer-call'), at: now, callId: a.callId, agentId, offerId });
     if ('refused' in onCall) {
       this.stats.offerRefusals++;
-      await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at: now, agentId, offerId, reason: 'rescinded' }, 'offer');
+      await this.#agentCommand(t, { type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at: now, agentId, offerId, reason: 'rescinded' }, 'offer');
       return;
     }
     this.stats.offers++;
-    await this.#originate(agentId, a.callId, offerId);
-    const s = this.model.agents.get(agentId)?.state;
+    await this.#originate(t, agentId, a.callId, offerId);
+    const s = this.#m(t).agents.get(agentId)?.state;
     // Off the routing path: the next pass need not wait for it (a lost timer is scheduled again on resume).
-    if (s?.call?.offerId === offerId) void this.#guard(() => this.#ensureRingTimer(agentId, offerId, s.call!.expiresAt), `ring timer ${offerId}`);
+    if (s?.call?.offerId === offerId) void this.#guard(() => this.#ensureRingTimer(t, agentId, offerId, s.call!.expiresAt), `ring timer ${offerId}`);
   }
 
   /** Dials the agent leg unless it was claimed before; true when this call sent it. */
-  async #originate(agentId: string, callId: string, offerId: string): Promise<boolean> {
-    const call = this.model.call(callId);
-    const agent = this.model.agents.get(agentId)?.state;
+  async #originate(t: Tenant, agentId: string, callId: string, offerId: string): Promise<boolean> {
+    const call = this.#m(t).call(callId);
+    const agent = this.#m(t).agents.get(agentId)?.state;
     if (!call?.switchId || !agent?.call) return false;
     const legUuid = agentLegUuidFor(offerId);
     const commandId = engineCommandId(offerId, 'originate');
@@ -525,19 +601,20 @@ export class RoutingManager {
         switchId: call.switchId,
         commandId,
         legUuid,
-        endpoint: (this.#o.agentEndpoint ?? defaultEndpoint)(agentId),
-        callId,
+        endpoint: (this.#o.agentEndpoint ?? defaultEndpoint)(scopedId(t, agentId), { tenant: t, agentId }),
+        // ledgerline_call_id (and so the facts' callId) is the call's scoped id: the stream name without `call-`.
+        callId: scopedId(t, callId),
         role: 'agent',
         offerId,
         ringTimeoutSeconds: agent.call.policy.ringTimeoutSeconds,
-        variables: { ledgerline_agent_id: agentId },
+        variables: { ledgerline_agent_id: scopedId(t, agentId) },
       });
     } catch (error) {
       // The switch refused to dial: withdraw the offer without blaming the agent; the caller keeps its place.
       this.#o.onError?.(error, `originate ${legUuid}`);
       const at = this.#o.clock.now();
-      await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'rescinded' }, 'originate');
-      await this.#callCommand({ type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: 'error' });
+      await this.#agentCommand(t, { type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'rescinded' }, 'originate');
+      await this.#callCommand(t, { type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: 'error' });
     }
     return true;
   }
@@ -545,129 +622,133 @@ export class RoutingManager {
   // ---- switch facts ----------------------------------------------------------------------------------------------
 
   async #onFact(f: SwitchFact): Promise<void> {
+    // The fact's callId is the call's scoped id (`acme.c1`): tenant and bare id; a caller leg without it is looked up.
+    const of = this.#callOfFact(f);
+    const t = of?.t;
+    const factCallId = f.callId !== undefined ? of?.callId : undefined;
     // A fact may overtake the log (another instance dialled this leg): read the call's stream first.
-    if (f.callId && !this.model.call(f.callId)) await this.#syncModel(callStreamName(f.callId));
-    if (f.role === 'agent' && f.offerId && f.callId) {
-      const offer = this.model.call(f.callId)?.state.offer;
-      const agentId = offer?.offerId === f.offerId ? offer.agentId : this.#agentOfOffer(f.offerId);
+    if (factCallId && !this.#m(t).call(factCallId)) await this.#syncModel(this.#callStream(t, factCallId));
+    if (f.role === 'agent' && f.offerId && factCallId) {
+      const offer = this.#m(t).call(factCallId)?.state.offer;
+      const agentId = offer?.offerId === f.offerId ? offer.agentId : this.#agentOfOffer(t, f.offerId);
       if (!agentId) return;
       if (f.kind === 'leg_ringing') {
-        await this.#agentCommand({ type: 'RecordRinging', commandId: engineCommandId(f.offerId, 'ringing'), at: f.at, agentId, offerId: f.offerId });
-        await this.#callCommand({ type: 'RecordAgentLegRinging', commandId: engineCommandId(f.offerId, 'leg-ringing'), at: f.at, callId: f.callId, offerId: f.offerId, channelUuid: f.legUuid });
+        await this.#agentCommand(t, { type: 'RecordRinging', commandId: engineCommandId(f.offerId, 'ringing'), at: f.at, agentId, offerId: f.offerId });
+        await this.#callCommand(t, { type: 'RecordAgentLegRinging', commandId: engineCommandId(f.offerId, 'leg-ringing'), at: f.at, callId: factCallId, offerId: f.offerId, channelUuid: f.legUuid });
       } else if (f.kind === 'leg_answered') {
-        await this.#onAgentAnswered(f.callId, f.offerId, agentId, f.at);
+        await this.#onAgentAnswered(t, factCallId, f.offerId, agentId, f.at);
       } else if (f.kind === 'leg_hangup') {
-        await this.#onAgentLegHangup(f.callId, f.offerId, agentId, f.cause, f.at);
+        await this.#onAgentLegHangup(t, factCallId, f.offerId, agentId, f.cause, f.at);
       }
       return;
     }
-    if (f.role === 'outbound' && f.callId && (f.kind === 'leg_answered' || f.kind === 'leg_hangup')) {
-      const call = this.model.calls.get(f.callId);
+    if (f.role === 'outbound' && factCallId && (f.kind === 'leg_answered' || f.kind === 'leg_hangup')) {
+      const call = this.#m(t).calls.get(factCallId);
       const attemptId = call?.state.callback?.attemptId;
       if (call?.state.status === 'callback_dialing' && attemptId && call.callerLegUuid === f.legUuid) {
-        await this.#onCallbackLeg(f.callId, attemptId, f.kind === 'leg_answered' ? null : f.cause, f.at);
+        await this.#onCallbackLeg(t, factCallId, attemptId, f.kind === 'leg_answered' ? null : f.cause, f.at);
         return;
       }
     }
     if (f.kind === 'leg_hangup') {
-      const callId = f.callId ?? this.model.callByCallerLeg.get(f.legUuid);
-      const call = callId ? this.model.calls.get(callId) : undefined;
+      const callId = of?.callId;
+      const call = callId ? this.#m(t).calls.get(callId) : undefined;
       if (!callId || !call || call.callerLegUuid !== f.legUuid) return;
       if (call.state.status.startsWith('callback_')) return;
-      await this.#callCommand({ type: 'EndCall', commandId: engineCommandId(callId, 'caller-hangup'), at: f.at, callId, cause: f.cause, hungUpBy: 'caller' });
+      await this.#callCommand(t, { type: 'EndCall', commandId: engineCommandId(scopedId(t, callId), 'caller-hangup'), at: f.at, callId, cause: f.cause, hungUpBy: 'caller' });
     }
   }
 
-  #agentOfOffer(offerId: string): string | undefined {
-    for (const [agentId, a] of this.model.agents) if (a.state.call?.offerId === offerId) return agentId;
+  #agentOfOffer(t: Tenant, offerId: string): string | undefined {
+    for (const [agentId, a] of this.#m(t).agents) if (a.state.call?.offerId === offerId) return agentId;
     return undefined;
   }
 
   /** The agent picked up: record it on both sides, bridge once, connect. */
-  async #onAgentAnswered(callId: string, offerId: string, agentId: string, at: number): Promise<void> {
-    const answered = await this.#callCommand({ type: 'RecordAgentLegAnswered', commandId: engineCommandId(offerId, 'leg-answered'), at, callId, offerId });
+  async #onAgentAnswered(t: Tenant, callId: string, offerId: string, agentId: string, at: number): Promise<void> {
+    const answered = await this.#callCommand(t, { type: 'RecordAgentLegAnswered', commandId: engineCommandId(offerId, 'leg-answered'), at, callId, offerId });
     if ('refused' in answered && answered.refused !== 'AGENT_LEG_ALREADY_ANSWERED') {
       // The caller is gone (or the offer was withdrawn): hang up the agent and free them.
-      await this.#agentCommand({ type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'caller_abandoned' }, 'onAgentAnswered');
-      await this.#killAgentLeg(callId, offerId, 'caller-gone');
+      await this.#agentCommand(t, { type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'caller_abandoned' }, 'onAgentAnswered');
+      await this.#killAgentLeg(t, callId, offerId, 'caller-gone');
       return;
     }
-    const talking = await this.#agentCommand({ type: 'RecordTalking', commandId: engineCommandId(offerId, 'talking'), at, agentId, offerId });
+    const talking = await this.#agentCommand(t, { type: 'RecordTalking', commandId: engineCommandId(offerId, 'talking'), at, agentId, offerId });
     if ('refused' in talking) {
       // The agent's offer was withdrawn meanwhile (logout, supervisor): the call goes back to its place.
-      await this.#callCommand({ type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: 'agent_unavailable' });
-      await this.#killAgentLeg(callId, offerId, 'agent-withdrawn');
+      await this.#callCommand(t, { type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: 'agent_unavailable' });
+      await this.#killAgentLeg(t, callId, offerId, 'agent-withdrawn');
       return;
     }
-    await this.#connect(callId, offerId, agentId, at);
+    await this.#connect(t, callId, offerId, agentId, at);
   }
 
-  async #connect(callId: string, offerId: string, agentId: string, at: number): Promise<void> {
-    const call = this.model.call(callId);
+  async #connect(t: Tenant, callId: string, offerId: string, agentId: string, at: number): Promise<void> {
+    const call = this.#m(t).call(callId);
     if (!call?.switchId || !call.callerLegUuid) return;
     const legUuid = agentLegUuidFor(offerId);
     if (await claimSwitchCommand(this.#o.store, { key: `bridge|${legUuid}`, command: 'bridge', switchId: call.switchId, at, issuer: this.#o.instanceId })) {
       await this.#o.switchPort.bridge({ switchId: call.switchId, commandId: engineCommandId(offerId, 'bridge'), aLegUuid: call.callerLegUuid, bLegUuid: legUuid });
     }
-    const connected = await this.#callCommand({ type: 'ConnectCall', commandId: engineCommandId(offerId, 'connect'), at, callId, offerId });
+    const connected = await this.#callCommand(t, { type: 'ConnectCall', commandId: engineCommandId(offerId, 'connect'), at, callId, offerId });
     if ('refused' in connected && connected.refused !== 'CALL_ALREADY_CONNECTED') {
       // The caller hung up between the answer and the bridge: the CallEnded reaction ends the agent's call.
-      await this.#reconcileAgent(agentId);
+      await this.#reconcileAgent(t, agentId);
     }
   }
 
   /** The agent leg hung up: before the answer it is a miss; after the connect, the agent ended the call. */
-  async #onAgentLegHangup(callId: string, offerId: string, agentId: string, cause: string, at: number): Promise<void> {
-    const call = this.model.call(callId);
+  async #onAgentLegHangup(t: Tenant, callId: string, offerId: string, agentId: string, cause: string, at: number): Promise<void> {
+    const call = this.#m(t).call(callId);
     if (!call) return;
     if (call.state.status === 'connected' && call.state.agentId === agentId) {
-      await this.#callCommand({ type: 'EndCall', commandId: engineCommandId(callId, 'agent-hangup', offerId), at, callId, cause, hungUpBy: 'agent' });
+      await this.#callCommand(t, { type: 'EndCall', commandId: engineCommandId(scopedId(t, callId), 'agent-hangup', offerId), at, callId, cause, hungUpBy: 'agent' });
       return;
     }
     if (call.state.offer?.offerId !== offerId) return;
     const failure = agentLegFailureCause(cause);
-    await this.#agentCommand({ type: 'RecordOfferMissed', commandId: engineCommandId(offerId, 'missed'), at, agentId, offerId, reason: missReason(failure) });
-    await this.#callCommand({ type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: failure });
+    await this.#agentCommand(t, { type: 'RecordOfferMissed', commandId: engineCommandId(offerId, 'missed'), at, agentId, offerId, reason: missReason(failure) });
+    await this.#callCommand(t, { type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: failure });
   }
 
-  async #onCallEnded(callId: string, hungUpBy: string, connectedAgentId: string | null): Promise<void> {
-    const call = this.model.call(callId);
+  async #onCallEnded(t: Tenant, callId: string, hungUpBy: string, connectedAgentId: string | null): Promise<void> {
+    const call = this.#m(t).call(callId);
     if (call?.switchId && call.callerLegUuid && hungUpBy !== 'caller') {
-      await this.#o.switchPort.kill({ switchId: call.switchId, commandId: engineCommandId(callId, 'kill-caller'), legUuid: call.callerLegUuid, cause: 'NORMAL_CLEARING' });
+      await this.#o.switchPort.kill({ switchId: call.switchId, commandId: engineCommandId(scopedId(t, callId), 'kill-caller'), legUuid: call.callerLegUuid, cause: 'NORMAL_CLEARING' });
     }
     const agentIds = new Set<string>();
     if (connectedAgentId) agentIds.add(connectedAgentId);
-    for (const [agentId, a] of this.model.agents) if (a.state.call?.callId === callId) agentIds.add(agentId);
-    for (const agentId of agentIds) await this.#reconcileAgent(agentId);
+    for (const [agentId, a] of this.#m(t).agents) if (a.state.call?.callId === callId) agentIds.add(agentId);
+    for (const agentId of agentIds) await this.#reconcileAgent(t, agentId);
   }
 
-  async #onOverflowed(callId: string, exit: { kind: string; mailbox?: string }): Promise<void> {
-    const call = this.model.call(callId);
+  async #onOverflowed(t: Tenant, callId: string, exit: { kind: string; mailbox?: string }): Promise<void> {
+    const call = this.#m(t).call(callId);
     if (exit.kind !== 'voicemail' || !call?.switchId || !call.callerLegUuid) return;
     const to = (this.#o.voicemailExtension ?? ((m: string) => ({ exten: `voicemail-${m}` })))(exit.mailbox!);
-    await this.#o.switchPort.transfer({ switchId: call.switchId, commandId: engineCommandId(callId, 'voicemail'), legUuid: call.callerLegUuid, ...to });
+    await this.#o.switchPort.transfer({ switchId: call.switchId, commandId: engineCommandId(scopedId(t, callId), 'voicemail'), legUuid: call.callerLegUuid, ...to });
   }
 
   // ---- callbacks: the caller keeps its place, is released, and is dialled back (retries on durable timers) -------
 
-  async #onCallbackRequested(callId: string, at: number): Promise<void> {
-    const call = this.model.call(callId);
-    const callbackId = engineCommandId(callId, 'callback', at);
-    const scheduled = await this.#callCommand({ type: 'ScheduleCallback', commandId: engineCommandId(callbackId, 'schedule'), at, callId, callbackId, notBefore: at });
+  async #onCallbackRequested(t: Tenant, callId: string, at: number): Promise<void> {
+    const call = this.#m(t).call(callId);
+    const callbackId = engineCommandId(scopedId(t, callId), 'callback', at);
+    const scheduled = await this.#callCommand(t, { type: 'ScheduleCallback', commandId: engineCommandId(callbackId, 'schedule'), at, callId, callbackId, notBefore: at });
     if ('refused' in scheduled || !call?.switchId || !call.callerLegUuid) return;
     await this.#o.switchPort.kill({ switchId: call.switchId, commandId: engineCommandId(callbackId, 'release-caller'), legUuid: call.callerLegUuid, cause: 'NORMAL_CLEARING' });
   }
 
-  async #scheduleCallbackAttempt(callId: string, callbackId: string, attempt: number, dueAt: number): Promise<void> {
+  async #scheduleCallbackAttempt(t: Tenant, callId: string, callbackId: string, attempt: number, dueAt: number): Promise<void> {
     const attemptId = `${callbackId}#${attempt}`;
-    await this.#ensureTimer(`callback-${attemptId}`, dueAt, 'callback-attempt', {
+    await this.#ensureTimer(t, `callback-${attemptId}`, dueAt, 'callback-attempt', {
       category: 'call',
       command: { type: 'AttemptCallback', commandId: engineCommandId(attemptId, 'attempt'), at: dueAt, callId, attemptId, channelUuid: uuidV5(`callback-leg|${attemptId}`) },
     });
   }
 
-  async #dialBack(callId: string, attemptId: string, number: string, legUuid: string): Promise<void> {
-    const call = this.model.call(callId);
+  async #dialBack(t: Tenant, callId: string, attemptId: string, number: string, legUuid: string): Promise<void> {
+    const call = this.#m(t).call(callId);
     if (!call?.switchId) return;
     if (!(await claimSwitchCommand(this.#o.store, { key: `originate|${legUuid}`, command: 'originate', switchId: call.switchId, at: this.#o.clock.now(), issuer: this.#o.instanceId }))) return;
     try {
@@ -676,29 +757,29 @@ export class RoutingManager {
         commandId: engineCommandId(attemptId, 'originate'),
         legUuid,
         endpoint: (this.#o.customerEndpoint ?? ((n: string) => ({ kind: 'gateway', gateway: 'default', number: n })))(number),
-        callId,
+        callId: scopedId(t, callId),
         role: 'outbound',
         ringTimeoutSeconds: 30,
         variables: { ledgerline_attempt_id: attemptId },
       });
     } catch (error) {
       this.#o.onError?.(error, `dial back ${legUuid}`);
-      await this.#onCallbackLeg(callId, attemptId, 'DESTINATION_OUT_OF_ORDER', this.#o.clock.now());
+      await this.#onCallbackLeg(t, callId, attemptId, 'DESTINATION_OUT_OF_ORDER', this.#o.clock.now());
     }
   }
 
   /** The dial-back leg answered (`cause` null: the caller is back in its queue at its place) or failed. */
-  async #onCallbackLeg(callId: string, attemptId: string, cause: string | null, at: number): Promise<void> {
+  async #onCallbackLeg(t: Tenant, callId: string, attemptId: string, cause: string | null, at: number): Promise<void> {
     if (cause === null) {
-      await this.#callCommand({ type: 'CompleteCallback', commandId: engineCommandId(attemptId, 'complete'), at, callId, attemptId });
+      await this.#callCommand(t, { type: 'CompleteCallback', commandId: engineCommandId(attemptId, 'complete'), at, callId, attemptId });
       this.#requestRoute();
       return;
     }
-    const call = this.model.call(callId);
-    const rules = call?.state.queue ? this.model.queueConfig(call.state.queue.queueId)?.callback : null;
+    const call = this.#m(t).call(callId);
+    const rules = call?.state.queue ? this.#m(t).queueConfig(call.state.queue.queueId)?.callback : null;
     const attempts = call?.state.callback?.attempts ?? 1;
     const failure = agentLegFailureCause(cause);
-    await this.#callCommand({
+    await this.#callCommand(t, {
       type: 'FailCallback',
       commandId: engineCommandId(attemptId, 'fail'),
       at,
@@ -709,14 +790,14 @@ export class RoutingManager {
     });
   }
 
-  #retryIntervalMs(callId: string): number {
-    const call = this.model.call(callId);
-    const rules = call?.state.queue ? this.model.queueConfig(call.state.queue.queueId)?.callback : null;
+  #retryIntervalMs(t: Tenant, callId: string): number {
+    const call = this.#m(t).call(callId);
+    const rules = call?.state.queue ? this.#m(t).queueConfig(call.state.queue.queueId)?.callback : null;
     return (rules?.retryIntervalSeconds ?? 300) * 1000;
   }
 
-  async #killAgentLeg(callId: string, offerId: string, why: string): Promise<void> {
-    const call = this.model.call(callId);
+  async #killAgentLeg(t: Tenant, callId: string, offerId: string, why: string): Promise<void> {
+    const call = this.#m(t).call(callId);
     if (!call?.switchId) return;
     await this.#guard(
       () => this.#o.switchPort.kill({ switchId: call.switchId!, commandId: engineCommandId(offerId, 'kill-agent-leg'), legUuid: agentLegUuidFor(offerId), cause: 'ORIGINATOR_CANCEL' }),
@@ -726,32 +807,41 @@ export class RoutingManager {
 
   // ---- commands --------------------------------------------------------------------------------------------------
 
-  #ensureRingTimer(agentId: string, offerId: string, expiresAt: number): Promise<void> {
+  #ensureRingTimer(t: Tenant, agentId: string, offerId: string, expiresAt: number): Promise<void> {
     const dueAt = expiresAt + RING_TIMER_SLACK_MS;
-    return this.#ensureTimer(`ring-${offerId}`, dueAt, 'ring-timeout', {
+    return this.#ensureTimer(t, `ring-${offerId}`, dueAt, 'ring-timeout', {
       category: 'agent',
       command: { type: 'RecordOfferMissed', commandId: engineCommandId(offerId, 'ring-timeout'), at: dueAt, agentId, offerId, reason: 'no_answer' },
     });
   }
 
-  async #ensureTimer(timerId: string, dueAt: number, purpose: string, dispatch: Parameters<typeof scheduleTimer>[1]['dispatch']): Promise<void> {
+  /** Timer ids derive from offer or attempt ids, which are unique across tenants; the dispatch names the tenant. */
+  async #ensureTimer(t: Tenant, timerId: string, dueAt: number, purpose: string, dispatch: Omit<Parameters<typeof scheduleTimer>[1]['dispatch'], 'tenant'>): Promise<void> {
     if (this.#scheduledTimers.has(timerId)) return;
-    await scheduleTimer(this.#o.store, { timerId, dueAt, purpose, dispatch }, this.#o.clock.now());
+    await scheduleTimer(this.#o.store, { timerId, dueAt, purpose, dispatch: t === undefined ? dispatch : { ...dispatch, tenant: t } }, this.#o.clock.now());
     this.#scheduledTimers.add(timerId);
+  }
+
+  #callStream(t: Tenant, callId: string): string {
+    return tenantStream('call', t, callId);
+  }
+
+  #agentStream(t: Tenant, agentId: string): string {
+    return tenantStream('agent', t, agentId);
   }
 
   /** Runs an agent command; a refusal by the decider comes back as `{ refused: code }`, not thrown. */
   /** `why` (the engine step) goes into the events' causationId, so the log says which reaction wrote them. */
-  #agentCommand(input: AgentCommandInput, why?: string): Promise<CommandOutcome<unknown> | Refusal> {
+  #agentCommand(t: Tenant, input: AgentCommandInput, why?: string): Promise<CommandOutcome<unknown> | Refusal> {
     const command = parseAgentCommand({ actor: `system:${this.#o.instanceId}`, ...input });
-    const context = why === undefined ? {} : { causationId: `engine:${why}` };
-    return this.#run(agentStream(command.agentId), () => this.#agg.run(agentDecider, agentStream(command.agentId), command, context));
+    const stream = this.#agentStream(t, command.agentId);
+    return this.#run(stream, () => this.#agg.run(agentDecider, stream, command, commandContext(t, why)));
   }
 
-  #callCommand(input: CallCommandInput, why?: string): Promise<CommandOutcome<unknown> | Refusal> {
+  #callCommand(t: Tenant, input: CallCommandInput, why?: string): Promise<CommandOutcome<unknown> | Refusal> {
     const command = parseCallCommand({ actor: `system:${this.#o.instanceId}`, ...input });
-    const context = why === undefined ? {} : { causationId: `engine:${why}` };
-    return this.#run(callStreamName(command.callId), () => this.#agg.run(callDecider, callStreamName(command.callId), command, context));
+    const stream = this.#callStream(t, command.callId);
+    return this.#run(stream, () => this.#agg.run(callDecider, stream, command, commandContext(t, why)));
   }
 
   async #run(stream: string, run: () => Promise<CommandOutcome<unknown>>): Promise<CommandOutcome<unknown> | Refusal> {
@@ -777,23 +867,25 @@ export class RoutingManager {
   async #applyOwn(stream: string, lastRevision: bigint, events: readonly DomainEvent[]): Promise<void> {
     const first = lastRevision - BigInt(events.length) + 1n;
     await this.#syncModel(stream, first);
-    const fresh: DomainEvent[] = [];
+    const t = parseTenantStream(stream).tenant;
+    const fresh: TenantEvent[] = [];
     events.forEach((e, i) => {
-      if (this.model.apply(stream, first + BigInt(i), e)) fresh.push(e);
+      if (this.#m(t).apply(stream, first + BigInt(i), e)) fresh.push({ t, e });
     });
     if (this.#live) this.#ownEvents.push(...fresh);
   }
 
   /** Reads the stream's events the model lacks (up to `before`, exclusive, when given) and applies them. */
   async #syncModel(stream: string, before?: bigint): Promise<void> {
-    const known = this.model.revisionOf(stream);
+    const t = parseTenantStream(stream).tenant;
+    const known = this.#m(t).revisionOf(stream);
     const from = known === undefined ? 0n : known + 1n;
     if (before !== undefined && before <= from) return;
-    const fresh: DomainEvent[] = [];
+    const fresh: TenantEvent[] = [];
     try {
       for await (const r of this.#o.store.readStream(stream, { fromRevision: from, ...(before !== undefined ? { maxCount: before - from } : {}) })) {
         const e = toDomainEvent(r);
-        if (this.model.apply(stream, r.revision, e)) fresh.push(e);
+        if (this.#m(t).apply(stream, r.revision, e)) fresh.push({ t, e });
       }
     } catch (error) {
       if (!isLedgerlineError(error, 'STREAM_NOT_FOUND')) throw error;
@@ -820,8 +912,13 @@ const OVERFLOW_REASON: Record<ExitReason, 'max_wait' | 'no_agents' | 'max_queue_
   'max-length': 'max_queue_length',
 };
 
-function defaultEndpoint(agentId: string): SwitchEndpoint {
-  return { kind: 'user', user: agentId };
+function defaultEndpoint(scopedAgentId: string): SwitchEndpoint {
+  return { kind: 'user', user: scopedAgentId };
+}
+
+/** The metadata of an engine command: its tenant (so projections group without parsing names) and why it ran. */
+function commandContext(t: Tenant, why: string | undefined): CommandContext {
+  return { ...(t !== undefined ? { tenant: t } : {}), ...(why !== undefined ? { causationId: `engine:${why}` } : {}) };
 }
 
 /** A routing seed from the id of the last event seen: a replay of the same log draws the same agents. */

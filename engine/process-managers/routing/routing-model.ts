@@ -15,6 +15,7 @@ import type { QueueEvent } from '../../../domain/queue/queue-events.ts';
 import type { ExitAgent, ExitCall, QueueExitRules } from '../../../domain/routing/queue-exits.ts';
 import type { RouteInput, RoutingAgent, RoutingCall, RoutingQueue } from '../../../domain/routing/routing-view.ts';
 import type { RelaxationStep, SkillRequirement } from '../../../domain/shared/contact-center.ts';
+import { parseTenantStream } from '../../../domain/shared/tenant-stream.ts';
 
 /** A call as the engine tracks it: its decider state plus where its caller leg lives. */
 export interface CallRecord {
@@ -32,8 +33,13 @@ interface Versioned<S> {
 
 const WAITING_WITH_QUEUE = new Set(['queued', 'offered', 'ringing', 'agent_answered']);
 
-/** See the module comment. */
+/**
+ * See the module comment. One model holds ONE tenant (ids inside are the bare ids the events carry, as the deciders
+ * see them); the manager keeps a model per tenant, so the router never sees two tenants at once.
+ */
 export class RoutingModel {
+  /** The tenant whose streams this model folds (undefined: the default tenant's bare streams). */
+  readonly tenant: string | undefined;
   readonly queues = new Map<string, Versioned<QueueState>>();
   readonly agents = new Map<string, Versioned<AgentDeciderState>>();
   /** Live calls (not ended). */
@@ -51,8 +57,9 @@ export class RoutingModel {
   readonly #routingAgents = new Map<string, RoutingAgent>();
   readonly #routingCalls = new Map<string, RoutingCall>();
 
-  constructor(options: { readonly maxEndedCalls?: number } = {}) {
+  constructor(options: { readonly maxEndedCalls?: number; readonly tenant?: string } = {}) {
     this.#maxEnded = options.maxEndedCalls ?? 20_000;
+    this.tenant = options.tenant;
   }
 
   /** The call, live or recently ended. */
@@ -210,9 +217,10 @@ export class RoutingModel {
   }
 }
 
+/** Category and bare id of a stream of this model's tenant (the caller routes streams to their tenant's model). */
 function split(streamId: string): [string, string] {
-  const dash = streamId.indexOf('-');
-  return [streamId.slice(0, dash), streamId.slice(dash + 1)];
+  const { category, id } = parseTenantStream(streamId);
+  return [category, id];
 }
 
 /** QueueConfig → the router's queue (docs/parts/routing.md, "Mapping from the queue configuration"). */
