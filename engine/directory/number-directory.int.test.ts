@@ -101,7 +101,9 @@ describe('NumberDirectory (PGlite)', () => {
     await d.caughtUpTo(await run('acme', '+3225550100', 'main'));
     expect(d.flowFor('sip:reception@acme')).toBeUndefined();
     expect(d.flowFor('')).toBeUndefined();
-    const [assigned] = await Array.fromAsync(store.readStream('number-acme.3225550100'));
+    const recorded = [];
+    for await (const e of store.readStream('number-acme.3225550100')) recorded.push(e);
+    const [assigned] = recorded;
     await d.caughtUpTo(await run('acme', '+3225550100', null));
     d.apply(assigned!);
     expect(d.flowFor('+3225550100')).toBeUndefined();
