@@ -10,9 +10,12 @@ import { registerOpenApi } from './http/openapi.ts';
 import { registerRequestIdEcho, requestIdOf } from './http/request-id.ts';
 import { zodValidatorCompiler } from './http/zod-validation.ts';
 import { createApiMetrics, registerMetrics } from './metrics/api-metrics.ts';
+import { registerGaugeSources, type GaugeSource } from './metrics/gauge-sources.ts';
 import { MetricsRegistry } from './metrics/registry.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
+import { registerCallControlRoutes } from './routes/call-control.ts';
 import { registerCallRoutes } from './routes/calls.ts';
+import { registerClickToCallRoutes, type OutboundSettings } from './routes/click-to-call.ts';
 import { registerHealthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { registerIvrFlowRoutes } from './routes/ivr-flows.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
@@ -21,10 +24,17 @@ import { registerQueueRoutes } from './routes/queues.ts';
 /** What the HTTP app needs from the rest of the process. */
 export interface AppDeps {
   store: EventStore;
-  /** Extra readiness checks (switches, projections) beside the event store and the key index. */
+  /** Extra readiness checks beside the event store and the key index, e.g. `{ name: 'switches', check }`: any failure makes /readyz 503. */
   readinessChecks?: readonly ReadinessCheck[];
-  /** The process's metrics registry; other modules register their gauges (projection lag, ESL events/s, active calls) on it. */
+  /** The process's metrics registry; other modules may register their own metrics on it. */
   metrics?: MetricsRegistry;
+  /**
+   * Figures the process owns, read at each /metrics scrape: projection lag, ESL events/s and active calls
+   * (`processGauges({ projectionLag, eslEventsPerSecond, activeCalls })` from metrics/gauge-sources.ts names them).
+   */
+  gauges?: readonly GaugeSource[];
+  /** Click-to-call: the switch outbound calls are dialled on and the default caller id. Without it POST /v1/calls is 503. */
+  outbound?: OutboundSettings;
   /** Per-key rate limit; default a burst of 100 requests refilled at 50/s. */
   rateLimit?: TokenBucketConfig;
   /** Epoch milliseconds: command `at` and rate-limit refills. Default Date.now. */
@@ -67,14 +77,17 @@ export async function build(deps: AppDeps, options: FastifyServerOptions = {}): 
 
   await registerOpenApi(app);
   registerMetrics(app, ctx.metrics);
+  registerGaugeSources(ctx.metrics.registry, deps.gauges ?? []);
   const checks: ReadinessCheck[] = [
     { name: 'event-store', check: async () => void (await deps.store.headPosition()) },
     { name: 'api-keys', check: async () => keys.check() },
     ...(deps.readinessChecks ?? []),
   ];
   await app.register(registerHealthRoutes, { checks });
-  for (const routes of [registerKeyRoutes, registerAgentRoutes, registerQueueRoutes, registerIvrFlowRoutes, registerCallRoutes, ...(deps.plugins ?? [])]) {
+  for (const routes of [registerKeyRoutes, registerAgentRoutes, registerQueueRoutes, registerIvrFlowRoutes, registerCallRoutes, registerCallControlRoutes]) {
     await app.register(routes, { ctx });
   }
+  await app.register(registerClickToCallRoutes, { ctx, ...(deps.outbound ? { outbound: deps.outbound } : {}) });
+  for (const routes of deps.plugins ?? []) await app.register(routes, { ctx });
   return app;
 }

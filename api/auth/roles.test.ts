@@ -13,6 +13,9 @@ const MATRIX: Record<Permission, readonly Role[]> = {
   'flows.read': ['admin', 'supervisor', 'auditor', 'integrator'],
   'flows.write': ['admin', 'integrator'],
   'calls.disposition': ['admin', 'supervisor', 'agent', 'integrator'],
+  'calls.originate': ['admin', 'supervisor', 'agent', 'integrator'],
+  'calls.control': ['admin', 'supervisor', 'agent', 'integrator'],
+  'calls.supervise': ['admin', 'supervisor'],
 };
 
 describe('permission matrix', () => {

@@ -14,6 +14,23 @@ export interface ApiEnvelope {
   readonly actor: string;
 }
 
+const commandIds = new WeakMap<FastifyRequest, string>();
+
+/**
+ * The command id of a request: its Idempotency-Key (validated by the route's header schema), else a fresh UUID,
+ * the same on every call for one request, so a route can derive the ids of what it creates (a new call's stream)
+ * before running the command.
+ */
+export function commandIdOf(request: FastifyRequest): string {
+  let id = commandIds.get(request);
+  if (id === undefined) {
+    const header = request.headers['idempotency-key'];
+    id = typeof header === 'string' && header !== '' ? header : randomUUID();
+    commandIds.set(request, id);
+  }
+  return id;
+}
+
 /**
  * Runs one decider command for an HTTP request: commandId is the client's Idempotency-Key (validated by the route's
  * header schema) or a fresh UUID, `at` is the server clock, `actor` the key's actor; the tenant goes into every
@@ -28,8 +45,7 @@ export async function runCommand<C extends CommandEnvelope, E extends DomainEven
   stream: string,
   parse: (envelope: ApiEnvelope) => C,
 ): Promise<{ result: CommandResult; outcome: CommandOutcome<S> }> {
-  const header = request.headers['idempotency-key'];
-  const commandId = typeof header === 'string' && header !== '' ? header : randomUUID();
+  const commandId = commandIdOf(request);
   const command = parse({ commandId, at: ctx.clock(), actor: principal.actor });
   const outcome = await handleCommand(ctx.store, decider, stream, command, { tenant: principal.tenant, correlationId: String(request.id) });
   const category = stream.slice(0, stream.indexOf('-'));

@@ -117,6 +117,11 @@ export class Gauge extends Metric {
     this.inc(labels, -by);
   }
 
+  /** Forgets every series (a collector that reports the full set each scrape drops series that went away). */
+  clear(): void {
+    this.#values.clear();
+  }
+
   get(labels?: Labels): number | undefined {
     return this.#values.get(this.key(labels).key)?.value;
   }

@@ -82,6 +82,10 @@ export async function registerAgentRoutes(app: FastifyInstance, opts: { ctx: Api
   command('not-ready', 'Make the agent not ready, with a reason code', 'agents.operate', notReadyBody, (_p, b) => ({ type: 'MakeNotReady', ...b }));
   command('logout', 'Log the agent out (deferred until wrap-up ends while on a call)', 'agents.operate', emptyBody, () => ({ type: 'LogOut' }));
   command('forced-state', 'Supervisor: force the agent to ready, not ready or logged out', 'agents.force', forceBody, (_p, b) => ({ type: 'ForceState', ...b }));
+  command('state', 'Supervisor: set the agent ready, not ready or logged out (the same ForceState command as forced-state)', 'agents.force', forceBody, (_p, b) => ({
+    type: 'ForceState',
+    ...b,
+  }));
 
   app.get<{ Params: Params }>(
     '/v1/agents/:agentId',

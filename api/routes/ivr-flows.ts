@@ -12,6 +12,7 @@ import type { ApiContext } from '../context.ts';
 import { protectedRoute } from '../http/route-options.ts';
 import { commandResultSchema, emptyBody } from '../http/schemas.ts';
 import { tenantStream } from '../tenancy/tenant-streams.ts';
+import { IvrFlowCatalogue } from './ivr-flow-catalogue.ts';
 
 const envelopeKeys = { type: true, commandId: true, at: true, actor: true, flowId: true } as const;
 const params = z.strictObject({ flowId: flowIdSchema });
@@ -28,18 +29,30 @@ const flowView = z.object({
   retiredAt: z.int().nullable(),
   revision: z.int(),
 });
+const flowSummary = z.object({
+  flowId: z.string(),
+  status: z.enum(['draft', 'published', 'retired']),
+  latestVersion: z.int().nullable(),
+  publishedAt: z.int().nullable(),
+  draftHash: z.string().nullable(),
+  retiredAt: z.int().nullable(),
+});
+const flowList = z.object({ flows: z.array(flowSummary) });
 const versionView = z.object({ flowId: z.string(), version: z.int(), contentHash: z.string(), publishedAt: z.int(), flow: z.unknown() });
 
-/** IVR flow configuration routes: save a draft, publish it as a new version, retire, and read the flow and its versions. */
+/** IVR flow configuration routes: save a draft, publish it as a new version, retire, list, and read the flow and its versions. */
 export async function registerIvrFlowRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { ctx } = opts;
   const tags = ['ivr-flows'];
+  const catalogue = new IvrFlowCatalogue();
+  app.addHook('onClose', async () => catalogue.stop());
   const write = { permission: 'flows.write' as const, tags, idempotent: true, params, response: { 200: commandResultSchema } };
 
   const execute = async (request: Parameters<typeof principalOf>[0], flowId: string, command: Record<string, unknown>) => {
     const principal = principalOf(request);
     const stream = tenantStream('ivrflow', principal.tenant, flowId);
     const { result } = await runCommand(ctx, request, principal, ivrFlowDecider, stream, (env) => parseIvrFlowCommand({ ...env, flowId, ...command }));
+    catalogue.add(principal.tenant, flowId);
     return result;
   };
   const load = async (request: Parameters<typeof principalOf>[0], flowId: string) => {
@@ -91,5 +104,28 @@ export async function registerIvrFlowRoutes(app: FastifyInstance, opts: { ctx: A
       return { flowId, version: v.version, contentHash: v.contentHash, publishedAt: v.publishedAt, flow: v.flow };
     },
   );
-  // GET /v1/ivr-flows (the list) comes with the flow catalogue projection.
+  app.get(
+    '/v1/ivr-flows',
+    protectedRoute(ctx, { permission: 'flows.read', tags, summary: 'The tenant\'s IVR flows: status, latest published version, current draft', response: { 200: flowList } }),
+    async (request) => {
+      const principal = principalOf(request);
+      const ids = await catalogue.list(ctx.store, principal.tenant);
+      const flows = await Promise.all(
+        ids.map(async (flowId) => {
+          const { state } = await loadAggregate(ctx.store, ivrFlowDecider, tenantStream('ivrflow', principal.tenant, flowId));
+          if (state.status === 'absent') return undefined;
+          const latest = state.versions.at(-1);
+          return {
+            flowId,
+            status: state.status,
+            latestVersion: latest?.version ?? null,
+            publishedAt: latest?.publishedAt ?? null,
+            draftHash: state.draft?.contentHash ?? null,
+            retiredAt: state.retiredAt,
+          };
+        }),
+      );
+      return { flows: flows.filter((f) => f !== undefined) };
+    },
+  );
 }

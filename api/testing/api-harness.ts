@@ -18,10 +18,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Starts the app on `pglite:memory`. */
+/** The outbound settings the harness gives the app unless a test passes its own. */
+export const TEST_OUTBOUND = { switchId: 'fs-test', callerIdNumber: '+15550000000' } as const;
+
+/** Starts the app on `pglite:memory` (with click-to-call dialling on switch `fs-test` unless `deps.outbound` says otherwise). */
 export async function startHarness(deps: Partial<AppDeps> = {}, options: FastifyServerOptions = {}): Promise<Harness> {
   const store = await openEventStore('pglite:memory');
-  const app = await build({ store, ...deps }, options);
+  const app = await build({ store, outbound: TEST_OUTBOUND, ...deps }, options);
   let n = 0;
   return {
     app,

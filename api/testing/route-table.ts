@@ -28,6 +28,26 @@ const sectionCases: RouteCase[] = (Object.keys(SECTION_SEGMENTS) as SectionComma
   };
 });
 
+/** The live call-control routes, on call `c-1`, each with a well-formed request. */
+export const CALL_CONTROL_ROUTES: readonly RouteCase[] = [
+  { method: 'POST', pattern: '/v1/calls', url: '/v1/calls', permission: 'calls.originate', body: { destinationNumber: '+15551230000' } },
+  { method: 'POST', pattern: '/v1/calls/:callId/hold', url: '/v1/calls/c-1/hold', permission: 'calls.control' },
+  { method: 'POST', pattern: '/v1/calls/:callId/resume', url: '/v1/calls/c-1/resume', permission: 'calls.control' },
+  { method: 'POST', pattern: '/v1/calls/:callId/hangup', url: '/v1/calls/c-1/hangup', permission: 'calls.control' },
+  { method: 'POST', pattern: '/v1/calls/:callId/transfer', url: '/v1/calls/c-1/transfer', permission: 'calls.control', body: { target: { kind: 'external', number: '+15559870000' } } },
+  { method: 'POST', pattern: '/v1/calls/:callId/consult', url: '/v1/calls/c-1/consult', permission: 'calls.control', body: { target: { kind: 'agent', agentId: 'a2' } } },
+  { method: 'POST', pattern: '/v1/calls/:callId/consult/complete', url: '/v1/calls/c-1/consult/complete', permission: 'calls.control' },
+  { method: 'POST', pattern: '/v1/calls/:callId/consult/cancel', url: '/v1/calls/c-1/consult/cancel', permission: 'calls.control' },
+  { method: 'POST', pattern: '/v1/calls/:callId/conference', url: '/v1/calls/c-1/conference', permission: 'calls.control', body: { party: { kind: 'external', number: '+15559870001' } } },
+  { method: 'DELETE', pattern: '/v1/calls/:callId/conference/:partyId', url: '/v1/calls/c-1/conference/p-1', permission: 'calls.control' },
+  { method: 'POST', pattern: '/v1/calls/:callId/recording/start', url: '/v1/calls/c-1/recording/start', permission: 'calls.control' },
+  { method: 'POST', pattern: '/v1/calls/:callId/recording/pause', url: '/v1/calls/c-1/recording/pause', permission: 'calls.control' },
+  { method: 'POST', pattern: '/v1/calls/:callId/recording/resume', url: '/v1/calls/c-1/recording/resume', permission: 'calls.control' },
+  { method: 'POST', pattern: '/v1/calls/:callId/recording/stop', url: '/v1/calls/c-1/recording/stop', permission: 'calls.control' },
+  { method: 'POST', pattern: '/v1/calls/:callId/supervisor', url: '/v1/calls/c-1/supervisor', permission: 'calls.supervise', body: { mode: 'listen' } },
+  { method: 'DELETE', pattern: '/v1/calls/:callId/supervisor', url: '/v1/calls/c-1/supervisor', permission: 'calls.supervise' },
+];
+
 export const ROUTES: readonly RouteCase[] = [
   { method: 'POST', pattern: '/v1/keys', url: '/v1/keys', permission: 'keys.manage', body: { role: 'auditor', name: 'matrix' } },
   { method: 'GET', pattern: '/v1/keys', url: '/v1/keys', permission: 'keys.read' },
@@ -49,5 +69,8 @@ export const ROUTES: readonly RouteCase[] = [
   { method: 'POST', pattern: '/v1/ivr-flows/:flowId/retire', url: '/v1/ivr-flows/main/retire', permission: 'flows.write' },
   { method: 'GET', pattern: '/v1/ivr-flows/:flowId', url: '/v1/ivr-flows/main', permission: 'flows.read' },
   { method: 'GET', pattern: '/v1/ivr-flows/:flowId/versions/:version', url: '/v1/ivr-flows/main/versions/1', permission: 'flows.read' },
+  { method: 'POST', pattern: '/v1/agents/:agentId/state', url: '/v1/agents/a1/state', permission: 'agents.force', body: { to: 'not_ready', reasonCode: 'coaching' } },
+  { method: 'GET', pattern: '/v1/ivr-flows', url: '/v1/ivr-flows', permission: 'flows.read' },
   { method: 'POST', pattern: '/v1/calls/:callId/disposition', url: '/v1/calls/c-1/disposition', permission: 'calls.disposition', body: { wrapUpCode: 'SALE' } },
+  ...CALL_CONTROL_ROUTES,
 ];
