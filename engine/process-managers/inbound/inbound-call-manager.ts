@@ -7,9 +7,15 @@
 // Idempotence: the session is folded from the call stream on every fact (ivr-session-fold.ts), facts carry the turn
 // they answer (playback and collect ids), and command ids derive from the call and that turn, so a replayed fact is
 // stale (ignored) and a retried command is a duplicate. Facts run one at a time through a mailbox.
+//
+// Tenancy: a DID maps to a flow of a tenant; the call lives in `call-<tenant>.<callId>` (bare `call-<callId>` for the
+// default tenant), its flow in `ivrflow-<tenant>.<flowId>`, and every command carries metadata.tenant. The manager
+// keys a call by its SCOPED id (the stream name without `call-`): command ids, media ids and timer ids derive from
+// it, so two tenants never collide. A caller leg's later facts carry no call id: the call is found from the media id
+// (playbacks, collectors) or from the leg (learnt when the call was created, or from CallArrived in the log).
 import type { EventStore, Position, StreamSubscription } from '../../../adapters/event-store/port.ts';
 import { parseCallCommand, type CallCommandInput } from '../../../domain/call/call-commands.ts';
-import { callDecider, callStreamName } from '../../../domain/call/call-decider.ts';
+import { callDecider } from '../../../domain/call/call-decider.ts';
 import type { CallEvent } from '../../../domain/call/call-events.ts';
 import type { CallState } from '../../../domain/call/call-state.ts';
 import { LedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
@@ -18,13 +24,15 @@ import type { IvrInput } from '../../../domain/ivr/inputs.ts';
 import type { PlayInstruction } from '../../../domain/ivr/instructions.ts';
 import { advance, start, type Step } from '../../../domain/ivr/interpreter.ts';
 import type { IvrOutcome } from '../../../domain/ivr/session.ts';
-import { ivrFlowDecider, ivrFlowStream, requirePublishedVersion, routableVersion } from '../../../domain/ivr-flow/ivr-flow-decider.ts';
+import { ivrFlowDecider, requirePublishedVersion, routableVersion } from '../../../domain/ivr-flow/ivr-flow-decider.ts';
+import { parseScopedId, scopedId, tenantStream } from '../../../domain/shared/tenant-stream.ts';
+import { BoundedMap } from '../../switch/bounded-map.ts';
 import { RealClock, type Clock } from '../../clock.ts';
 import { handleCommand, loadAggregate, toDomainEvent } from '../../command-handling/handle-command.ts';
 import type { SwitchFact, SwitchPort } from '../../ports/switch-port.ts';
 import type { CustomerLookup, LookupAnswer } from './customer-lookup.ts';
 import { cancelTimer, scheduleTimer } from '../../timers/timer-service.ts';
-import { inboundCallIdFor, inputStepKey, ivrTimerIdFor, IVR_TIMER_ACTOR, mediaIdFor, startStepKey, turnOfMediaId } from './inbound-ids.ts';
+import { callOfMediaId, inboundCallIdFor, inputStepKey, ivrTimerIdFor, IVR_TIMER_ACTOR, mediaIdFor, startStepKey, turnOfMediaId } from './inbound-ids.ts';
 import { foldIvrRun, inputOfEvent, ivrContextOf, type IvrRun } from './ivr-session-fold.ts';
 
 /** What the port adds to a new leg's first facts (direction, dialled number, caller id). */
@@ -33,8 +41,14 @@ export type InboundLegDetails = Pick<SwitchFact, 'direction' | 'did' | 'callerNu
 /** A switch fact (kept as a name: tests and callers use it). */
 export type InboundFact = SwitchFact;
 
+/** Where a DID leads: a flow of a tenant (a plain flow id string: the default tenant's flow). */
+export type DidTarget = string | { readonly tenant?: string; readonly flowId: string };
+
 /** The DID → IVR flow mapping: a table, or a function (undefined: not ours). */
-export type FlowForDid = Readonly<Record<string, string>> | ((did: string) => string | undefined);
+export type FlowForDid = Readonly<Record<string, DidTarget>> | ((did: string) => DidTarget | undefined);
+
+/** How many caller legs the manager remembers the call of (oldest forgotten first). */
+const MAX_LEGS = 100_000;
 
 export interface InboundCallManagerOptions {
   readonly store: EventStore;
@@ -65,7 +79,11 @@ const OUTCOME: Record<IvrOutcome['kind'], 'queue' | 'transfer' | 'self_served' |
 };
 
 interface CallView {
+  /** The call's SCOPED id (`acme.<id>`, or the bare id in the default tenant): the key every id derives from. */
   readonly callId: string;
+  readonly tenant: string | undefined;
+  /** The id the call's events and commands carry. */
+  readonly bareId: string;
   readonly state: CallState;
   readonly events: readonly CallEvent[];
   /** The command id of each event (same index). */
@@ -86,6 +104,8 @@ export class InboundCallManager {
   #stopped = false;
   #iterator: AsyncIterator<SwitchFact> | undefined;
   #subscription: StreamSubscription | undefined;
+  /** `<switchId>|<legUuid>` of a caller leg → its call's scoped id. */
+  readonly #legs = new BoundedMap<string, string>(MAX_LEGS);
   /** Facts fully handled (tests wait on it; nothing else should). */
   handled = 0;
 
@@ -102,15 +122,31 @@ export class InboundCallManager {
    * that fired while no manager ran is acted on, a crash between an input and its step is repaired).
    */
   start(): void {
+    let openFacts!: () => void;
+    const factsOpen = new Promise<void>((r) => (openFacts = r));
     void (async () => {
       try {
         const head = await this.#o.store.headPosition();
         if (this.#stopped) return;
-        const sub = this.#o.store.subscribeToAll({ fromPosition: 'start', filter: { streamNamePrefixes: ['call-'], eventTypePrefixes: [...STEP_EVENTS] } });
+        if (head === undefined) openFacts();
+        const sub = this.#o.store.subscribeToAll({
+          fromPosition: 'start',
+          filter: { streamNamePrefixes: ['call-'], eventTypePrefixes: ['CallArrived', ...STEP_EVENTS] },
+          onCheckpoint: (p) => {
+            if (head !== undefined && reached(p, head)) openFacts();
+          },
+        });
         this.#subscription = sub;
         for await (const r of sub) {
           if (this.#stopped) break;
           const catchingUp = head !== undefined && atOrBefore(r.position, head);
+          if (head === undefined || reached(r.position, head)) openFacts();
+          if (r.type === 'CallArrived') {
+            // Learn which call a caller leg belongs to: its later facts carry no call id.
+            const d = r.data as { switchId?: unknown; channelUuid?: unknown };
+            if (typeof d.switchId === 'string' && typeof d.channelUuid === 'string') this.#legs.set(legKey(d.switchId, d.channelUuid), r.streamId.slice('call-'.length));
+            continue;
+          }
           if (!catchingUp && r.metadata.actor !== IVR_TIMER_ACTOR) continue;
           if (typeof r.metadata.commandId !== 'string') continue;
           const callId = r.streamId.slice('call-'.length);
@@ -118,10 +154,14 @@ export class InboundCallManager {
           void this.#enqueue(() => this.#resumeFrom(callId, commandId).catch((e: unknown) => this.#o.onError?.(e, { callId })));
         }
       } catch (e) {
+        openFacts();
         if (!this.#stopped) this.#o.onError?.(e, {});
       }
     })();
     void (async () => {
+      // Facts wait for the log as it stood at start: a caller leg of a tenant's call is known from its CallArrived.
+      await factsOpen;
+      if (this.#stopped) return;
       this.#iterator = this.#o.switchPort.facts()[Symbol.asyncIterator]();
       while (!this.#stopped) {
         const r = await this.#iterator.next();
@@ -164,19 +204,32 @@ export class InboundCallManager {
     return run;
   }
 
-  #flowIdFor(did: string): string | undefined {
+  #targetOf(did: string): { tenant: string | undefined; flowId: string } | undefined {
     const m = this.#o.flowForDid;
-    return typeof m === 'function' ? m(did) : Object.hasOwn(m, did) ? m[did] : undefined;
+    const target = typeof m === 'function' ? m(did) : Object.hasOwn(m, did) ? m[did] : undefined;
+    if (target === undefined) return undefined;
+    return typeof target === 'string' ? { tenant: undefined, flowId: target } : { tenant: target.tenant, flowId: target.flowId };
+  }
+
+  /** The scoped id of the call a caller-leg fact is about. */
+  #callOfFact(fact: InboundFact): string {
+    if (fact.callId !== undefined) return fact.callId;
+    const media = fact.kind === 'playback_done' ? callOfMediaId(fact.playbackId) : fact.kind === 'digits_collected' ? callOfMediaId(fact.collectId) : undefined;
+    if (media !== undefined) return media;
+    const known = this.#legs.get(legKey(fact.switchId, fact.legUuid));
+    if (known !== undefined) return known;
+    const bare = inboundCallIdFor(fact.switchId, fact.legUuid);
+    const target = fact.did !== undefined ? this.#targetOf(fact.did) : undefined;
+    return scopedId(target?.tenant, bare);
   }
 
   async #onFact(fact: InboundFact): Promise<void> {
     if (fact.role !== undefined && fact.role !== 'caller') return;
-    const callId = fact.callId ?? inboundCallIdFor(fact.switchId, fact.legUuid);
     if (fact.callId === undefined && fact.direction === 'inbound' && fact.did !== undefined && (fact.kind === 'leg_ringing' || fact.kind === 'leg_answered')) {
-      await this.#onNewLeg(callId, { ...fact, did: fact.did });
+      await this.#onNewLeg({ ...fact, did: fact.did });
       return;
     }
-    const call = await this.#loadCall(callId);
+    const call = await this.#loadCall(this.#callOfFact(fact));
     if (call.state.status === 'none') return;
     if (fact.kind === 'leg_hangup') return this.#onCallerHangup(call, fact);
     if (call.state.status !== 'in_ivr') return;
@@ -203,19 +256,23 @@ export class InboundCallManager {
     }
   }
 
-  async #onNewLeg(callId: string, fact: SwitchFact & InboundLegDetails & { did: string }): Promise<void> {
-    const flowId = this.#flowIdFor(fact.did);
-    if (flowId === undefined) return;
+  async #onNewLeg(fact: SwitchFact & InboundLegDetails & { did: string }): Promise<void> {
+    const target = this.#targetOf(fact.did);
+    if (target === undefined) return;
+    const { tenant, flowId } = target;
+    const bareId = inboundCallIdFor(fact.switchId, fact.legUuid);
+    const callId = scopedId(tenant, bareId);
+    this.#legs.set(legKey(fact.switchId, fact.legUuid), callId);
     const existing = await this.#loadCall(callId);
     // Already handled (a replayed fact, or another instance): what followed is driven by later facts.
     if (existing.events.some((e) => e.type === 'IvrStarted')) return;
     if (existing.state.status === 'none') {
-      await this.#call({
+      await this.#call(tenant, {
         type: 'ReceiveCall',
         commandId: `${callId}|receive`,
         at: fact.at,
         actor: `switch:${fact.switchId}`,
-        callId,
+        callId: bareId,
         did: fact.did,
         callerNumber: fact.callerNumber ?? 'anonymous',
         callerName: fact.callerName ?? null,
@@ -224,19 +281,19 @@ export class InboundCallManager {
       });
     }
     await this.#o.switchPort.answer({ switchId: fact.switchId, commandId: `${callId}|answer`, legUuid: fact.legUuid });
-    const version = await this.#loadRoutableVersion(flowId);
-    await this.#call({ type: 'StartIvr', commandId: `${callId}|start-ivr`, at: fact.at, callId, flowId, flowVersion: version.version });
+    const version = await this.#loadRoutableVersion(tenant, flowId);
+    await this.#call(tenant, { type: 'StartIvr', commandId: `${callId}|start-ivr`, at: fact.at, callId: bareId, flowId, flowVersion: version.version });
     const call = await this.#loadCall(callId);
     const arrived = call.events.find((e) => e.type === 'CallArrived');
     if (arrived?.type !== 'CallArrived') return;
-    const step = start(version.flow, ivrContextOf(callId, arrived.data, fact.at));
+    const step = start(version.flow, ivrContextOf(bareId, arrived.data, fact.at));
     await this.#applyStep(call, startStepKey(callId), step, fact.at);
   }
 
   async #onInput(call: CallView, input: IvrInput, fact: SwitchFact): Promise<void> {
     const run = await this.#run(call);
     if (!run || run.step.session.phase === 'ended') return;
-    const flow = this.#flows.get(flowKey(run.flowId, run.flowVersion))!;
+    const flow = this.#flows.get(flowKey(call.tenant, run.flowId, run.flowVersion))!;
     const before = run.step.session;
     // A bare key event (no turn) only matters to an interruptible announcement: a collector reports its own keys
     // as digits_collected, and the DTMF events the switch sends meanwhile must not count as a second input.
@@ -271,7 +328,7 @@ export class InboundCallManager {
     const run = await this.#run({ ...call, events: call.events.slice(0, idx) });
     const input = inputOfEvent(event);
     if (!run || !input || run.step.session.phase === 'ended') return;
-    const flow = this.#flows.get(flowKey(run.flowId, run.flowVersion))!;
+    const flow = this.#flows.get(flowKey(call.tenant, run.flowId, run.flowVersion))!;
     const step = advance(flow, run.step.session, input);
     if (step.ignored === undefined) await this.#applyStep(call, key, step, input.at);
   }
@@ -279,36 +336,36 @@ export class InboundCallManager {
   /** Schedules the durable timer that records a timeout for the wait of `step` if the switch or the look-up never answers. */
   async #scheduleWaitTimer(call: CallView, step: Step, timeoutMs: number, at: number, lookup: string | undefined): Promise<void> {
     const dueAt = at + timeoutMs + (lookup === undefined ? (this.#o.noInputGraceMs ?? 30_000) : 0);
-    const base = { commandId: `${inputStepKey(call.callId, step.turn)}|input`, at: dueAt, callId: call.callId, actor: IVR_TIMER_ACTOR, nodeId: step.node };
+    const base = { commandId: `${inputStepKey(call.callId, step.turn)}|input`, at: dueAt, callId: call.bareId, actor: IVR_TIMER_ACTOR, nodeId: step.node };
     const command =
       lookup === undefined
         ? { ...base, type: 'RecordIvrInput', input: { kind: 'timeout' } }
         : { ...base, type: 'RecordLookupResult', lookup, result: { ok: false, reason: 'timeout', message: null } };
-    await scheduleTimer(this.#o.store, { timerId: ivrTimerIdFor(call.callId, step.turn), dueAt, purpose: 'ivr-wait', dispatch: { category: 'call', command } }, at);
+    await scheduleTimer(this.#o.store, { timerId: ivrTimerIdFor(call.callId, step.turn), dueAt, purpose: 'ivr-wait', dispatch: { category: 'call', ...(call.tenant !== undefined ? { tenant: call.tenant } : {}), command } }, at);
   }
 
   /** Records the input the interpreter accepted, as the event the fold reads back. */
   async #record(call: CallView, key: string, nodeId: string, input: IvrInput, previous: Step): Promise<void> {
-    const base = { commandId: `${key}|input`, at: input.at, callId: call.callId, actor: 'system:ivr' };
+    const base = { commandId: `${key}|input`, at: input.at, callId: call.bareId, actor: 'system:ivr' };
     switch (input.kind) {
       case 'prompt_done': {
         const play = previous.instructions.find((i): i is PlayInstruction => i.kind === 'play');
-        await this.#call({ ...base, type: 'RecordPromptPlayed', nodeId, promptId: play?.prompt ?? 'text', bargedIn: false });
+        await this.#call(call.tenant, { ...base, type: 'RecordPromptPlayed', nodeId, promptId: play?.prompt ?? 'text', bargedIn: false });
         return;
       }
       case 'dtmf':
-        await this.#call({ ...base, type: 'RecordIvrInput', nodeId, input: { kind: 'dtmf', digits: input.digits } });
+        await this.#call(call.tenant, { ...base, type: 'RecordIvrInput', nodeId, input: { kind: 'dtmf', digits: input.digits } });
         return;
       case 'timeout':
         if (previous.session.phase === 'looking_up') {
           const name = previous.instructions.find((i) => i.kind === 'lookup')?.name ?? 'lookup';
-          await this.#call({ ...base, type: 'RecordLookupResult', nodeId, lookup: name, result: { ok: false, reason: 'timeout', message: null } });
+          await this.#call(call.tenant, { ...base, type: 'RecordLookupResult', nodeId, lookup: name, result: { ok: false, reason: 'timeout', message: null } });
         } else {
-          await this.#call({ ...base, type: 'RecordIvrInput', nodeId, input: { kind: 'timeout' } });
+          await this.#call(call.tenant, { ...base, type: 'RecordIvrInput', nodeId, input: { kind: 'timeout' } });
         }
         return;
       case 'lookup_result':
-        await this.#call({
+        await this.#call(call.tenant, {
           ...base,
           type: 'RecordLookupResult',
           nodeId,
@@ -325,10 +382,10 @@ export class InboundCallManager {
   async #applyStep(call: CallView, key: string, step: Step, at: number): Promise<void> {
     const callId = call.callId;
     const started = call.events.find((e) => e.type === 'IvrStarted');
-    const flow = started?.type === 'IvrStarted' ? this.#flows.get(flowKey(started.data.flowId, started.data.flowVersion)) : undefined;
+    const flow = started?.type === 'IvrStarted' ? this.#flows.get(flowKey(call.tenant, started.data.flowId, started.data.flowVersion)) : undefined;
     for (const [i, nodeId] of step.entered.entries()) {
       const nodeType = flow?.nodes[nodeId]?.kind ?? 'unknown';
-      await this.#call({ type: 'EnterIvrNode', commandId: `${key}|enter|${i}`, at, callId, actor: 'system:ivr', nodeId, nodeType });
+      await this.#call(call.tenant, { type: 'EnterIvrNode', commandId: `${key}|enter|${i}`, at, callId: call.bareId, actor: 'system:ivr', nodeId, nodeType });
     }
     const { switchId, legUuid } = call;
     const sw = this.#o.switchPort;
@@ -379,10 +436,11 @@ export class InboundCallManager {
   async #complete(call: CallView, key: string, outcome: IvrOutcome, at: number): Promise<void> {
     const callId = call.callId;
     const { switchId, legUuid } = call;
-    await this.#call({ type: 'CompleteIvr', commandId: `${key}|complete`, at, callId, actor: 'system:ivr', outcome: OUTCOME[outcome.kind] });
+    await this.#call(call.tenant, { type: 'CompleteIvr', commandId: `${key}|complete`, at, callId: call.bareId, actor: 'system:ivr', outcome: OUTCOME[outcome.kind] });
     switch (outcome.kind) {
       case 'queued':
-        await this.#call({ type: 'QueueCall', commandId: `${key}|queue`, at, callId, actor: 'system:ivr', queueId: outcome.queueId, priority: outcome.priority, requiredSkills: [...outcome.skills] });
+        // The flow's queue id is the tenant's own: the call stream names the tenant, so routing finds its queue.
+        await this.#call(call.tenant, { type: 'QueueCall', commandId: `${key}|queue`, at, callId: call.bareId, actor: 'system:ivr', queueId: outcome.queueId, priority: outcome.priority, requiredSkills: [...outcome.skills] });
         return;
       case 'transferred':
         await this.#o.switchPort.transfer({ switchId, commandId: `${key}|transfer`, legUuid, exten: outcome.to });
@@ -393,7 +451,7 @@ export class InboundCallManager {
       case 'self_served':
       case 'hangup':
       case 'abandoned':
-        await this.#call({ type: 'EndCall', commandId: `${key}|end`, at, callId, actor: 'system:ivr', cause: 'NORMAL_CLEARING', hungUpBy: 'system' });
+        await this.#call(call.tenant, { type: 'EndCall', commandId: `${key}|end`, at, callId: call.bareId, actor: 'system:ivr', cause: 'NORMAL_CLEARING', hungUpBy: 'system' });
         await this.#o.switchPort.kill({ switchId, commandId: `${key}|kill`, legUuid, cause: 'NORMAL_CLEARING' });
         return;
     }
@@ -423,17 +481,17 @@ export class InboundCallManager {
   }
 
   async #onCallerHangup(call: CallView, fact: Extract<SwitchFact, { kind: 'leg_hangup' }>): Promise<void> {
-    const base = { commandId: `${call.callId}|caller-hangup`, at: fact.at, callId: call.callId, actor: `switch:${fact.switchId}` };
-    if (call.state.status === 'in_ivr') await this.#call({ ...base, type: 'AbandonCall', cause: fact.cause });
-    else if (call.state.status === 'arrived') await this.#call({ ...base, type: 'EndCall', cause: fact.cause, hungUpBy: 'caller' });
+    const base = { commandId: `${call.callId}|caller-hangup`, at: fact.at, callId: call.bareId, actor: `switch:${fact.switchId}` };
+    if (call.state.status === 'in_ivr') await this.#call(call.tenant, { ...base, type: 'AbandonCall', cause: fact.cause });
+    else if (call.state.status === 'arrived') await this.#call(call.tenant, { ...base, type: 'EndCall', cause: fact.cause, hungUpBy: 'caller' });
     // Queued and later: the routing manager owns the caller's hangup.
   }
 
   async #run(call: CallView): Promise<IvrRun | undefined> {
     const started = call.events.find((e) => e.type === 'IvrStarted');
     if (started?.type !== 'IvrStarted') return undefined;
-    await this.#loadVersion(started.data.flowId, started.data.flowVersion);
-    return foldIvrRun(call.callId, call.events, (f, v) => this.#flows.get(flowKey(f, v))!);
+    await this.#loadVersion(call.tenant, started.data.flowId, started.data.flowVersion);
+    return foldIvrRun(call.bareId, call.events, (f, v) => this.#flows.get(flowKey(call.tenant, f, v))!);
   }
 
   async #loadCall(callId: string): Promise<CallView> {
@@ -441,7 +499,7 @@ export class InboundCallManager {
     const events: CallEvent[] = [];
     const commandIds: (string | undefined)[] = [];
     try {
-      for await (const r of this.#o.store.readStream(callStreamName(callId))) {
+      for await (const r of this.#o.store.readStream(`call-${callId}`)) {
         const e = toDomainEvent(r) as CallEvent;
         events.push(e);
         commandIds.push(typeof r.metadata.commandId === 'string' ? r.metadata.commandId : undefined);
@@ -452,34 +510,43 @@ export class InboundCallManager {
     }
     const arrived = events.find((e) => e.type === 'CallArrived');
     const leg = arrived?.type === 'CallArrived' ? arrived.data : undefined;
-    return { callId, state, events, commandIds, switchId: leg?.switchId ?? '', legUuid: leg?.channelUuid ?? '' };
+    const { tenant, id } = parseScopedId(callId);
+    if (leg) this.#legs.set(legKey(leg.switchId, leg.channelUuid), callId);
+    return { callId, tenant, bareId: id, state, events, commandIds, switchId: leg?.switchId ?? '', legUuid: leg?.channelUuid ?? '' };
   }
 
-  async #loadRoutableVersion(flowId: string) {
-    const { state } = await loadAggregate(this.#o.store, ivrFlowDecider, ivrFlowStream(flowId));
+  /** The flow the tenant routes now, from the tenant's own `ivrflow-<tenant>.<flowId>` stream. */
+  async #loadRoutableVersion(tenant: string | undefined, flowId: string) {
+    const { state } = await loadAggregate(this.#o.store, ivrFlowDecider, tenantStream('ivrflow', tenant, flowId));
     const v = routableVersion(state, flowId);
-    this.#flows.set(flowKey(flowId, v.version), v.flow);
+    this.#flows.set(flowKey(tenant, flowId, v.version), v.flow);
     return v;
   }
 
-  async #loadVersion(flowId: string, version: number): Promise<IvrFlow> {
-    const cached = this.#flows.get(flowKey(flowId, version));
+  async #loadVersion(tenant: string | undefined, flowId: string, version: number): Promise<IvrFlow> {
+    const cached = this.#flows.get(flowKey(tenant, flowId, version));
     if (cached) return cached;
-    const { state } = await loadAggregate(this.#o.store, ivrFlowDecider, ivrFlowStream(flowId));
+    const { state } = await loadAggregate(this.#o.store, ivrFlowDecider, tenantStream('ivrflow', tenant, flowId));
     const flow = requirePublishedVersion(state, flowId, version).flow;
-    this.#flows.set(flowKey(flowId, version), flow);
+    this.#flows.set(flowKey(tenant, flowId, version), flow);
     return flow;
   }
 
-  async #call(input: CallCommandInput): Promise<void> {
+  /** Runs a call command on the tenant's call stream, with metadata.tenant. */
+  async #call(tenant: string | undefined, input: CallCommandInput): Promise<void> {
     const command = parseCallCommand(input);
-    await handleCommand(this.#o.store, callDecider, callStreamName(command.callId), command);
+    await handleCommand(this.#o.store, callDecider, tenantStream('call', tenant, command.callId), command, tenant === undefined ? {} : { tenant });
   }
 }
 
-const flowKey = (flowId: string, version: number): string => `${flowId}@${version}`;
+/** A flow version of a tenant (flow ids are per tenant). */
+const flowKey = (tenant: string | undefined, flowId: string, version: number): string => `${scopedId(tenant, flowId)}@${version}`;
+
+const legKey = (switchId: string, legUuid: string): string => `${switchId}|${legUuid}`;
 
 /** The call events an IVR step follows from. */
 const STEP_EVENTS = ['IvrStarted', 'IvrPromptPlayed', 'IvrInputReceived', 'IvrLookupAnswered', 'IvrLookupFailed'] as const;
+
+const reached = (p: Position, head: Position): boolean => p.commit > head.commit || (p.commit === head.commit && p.prepare >= head.prepare);
 
 const atOrBefore = (p: Position, head: Position): boolean => p.commit < head.commit || (p.commit === head.commit && p.prepare <= head.prepare);

@@ -2,7 +2,7 @@
 // interpreter's turn, switch playback/collect ids that carry the turn back in their facts.
 import { uuidV5 } from '../../../domain/ids/deterministic-id.ts';
 
-/** The call id of an inbound caller leg: the same leg always gives the same call. */
+/** The (bare) call id of an inbound caller leg: the same leg always gives the same call; the DID's tenant scopes it. */
 export const inboundCallIdFor = (switchId: string, legUuid: string): string => uuidV5(`inbound-call|${switchId}|${legUuid}`);
 
 /** The key of the step the start of the IVR made. */
@@ -11,8 +11,14 @@ export const startStepKey = (callId: string): string => `${callId}|ivr-start`;
 /** The key of the step an input made at `turn` (one accepted input per turn: a second one is stale). */
 export const inputStepKey = (callId: string, turn: number): string => `${callId}|t${turn}`;
 
-/** Switch playback / collect ids: `<callId>|t<turn>|<what>|<index>`, so the fact names the turn it answers. */
+/** Switch playback / collect ids: `<scoped callId>|t<turn>|<what>|<index>`, so the fact names the call and the turn it answers. */
 export const mediaIdFor = (callId: string, turn: number, what: 'play' | 'collect', index: number): string => `${callId}|t${turn}|${what}|${index}`;
+
+/** The (scoped) call id a playback or collect id was issued for, or undefined when the id is not ours. */
+export function callOfMediaId(id: string): string | undefined {
+  const m = /^(.+)\|t\d+\|(?:play|collect)\|\d+$/.exec(id);
+  return m ? m[1] : undefined;
+}
 
 /** The turn a playback or collect id was issued at, or undefined when the id is not ours. */
 export function turnOfMediaId(id: string): number | undefined {
