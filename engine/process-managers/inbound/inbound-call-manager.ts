@@ -434,7 +434,6 @@ export class InboundCallManager {
   }
 
   async #complete(call: CallView, key: string, outcome: IvrOutcome, at: number): Promise<void> {
-    const callId = call.callId;
     const { switchId, legUuid } = call;
     await this.#call(call.tenant, { type: 'CompleteIvr', commandId: `${key}|complete`, at, callId: call.bareId, actor: 'system:ivr', outcome: OUTCOME[outcome.kind] });
     switch (outcome.kind) {
