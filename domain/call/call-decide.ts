@@ -297,8 +297,10 @@ function ending(s: CallState, at: number, cause: string, hungUpBy: HangupSide): 
     out.push(ev('CallOfferCancelled', { ...base, offerId: s.offer.offerId, agentId: s.offer.agentId, reason: hungUpBy === 'caller' ? 'caller_hung_up' : 'call_ended' }));
   }
   // An abandon is a caller giving up while waiting in the IVR or in a queue (an offer from a queue counts as in queue).
-  if (hungUpBy === 'caller' && s.status === 'in_ivr') {
-    out.push(ev('CallAbandoned', { ...base, where: 'ivr', queueId: null, waitMs: elapsed(s.ivr!.startedAt, at) }));
+  // A caller gone before the IVR even started (hanging up on the first ring) abandoned in the IVR too: it is the
+  // number's front door, and every call must leave with exactly one outcome.
+  if (hungUpBy === 'caller' && (s.status === 'in_ivr' || (s.status === 'arrived' && s.direction === 'inbound'))) {
+    out.push(ev('CallAbandoned', { ...base, where: 'ivr', queueId: null, waitMs: elapsed(s.ivr?.startedAt ?? s.startedAt, at) }));
   } else if (hungUpBy === 'caller' && WAITING.includes(s.status) && s.queue) {
     out.push(ev('CallAbandoned', { ...base, where: 'queue', queueId: s.queue.queueId, waitMs: elapsed(s.queue.enteredAt, at) }));
   }

@@ -152,7 +152,8 @@ const TABLE: Record<CallCommandType, Row> = {
   OverflowCall: { ...gone, queued: ['CallOverflowed', 'CallQueued'], ...each(offering, 'CALL_ALREADY_OFFERED'), _: 'CALL_NOT_QUEUED' },
   EndCall: {
     ...gone,
-    arrived: ['CallEnded'],
+    // The table's command is hung up by the caller: before the IVR started, that is an IVR abandon.
+    arrived: ['CallAbandoned', 'CallEnded'],
     arrived_outbound: ['CallEnded'],
     in_ivr: ['CallAbandoned', 'CallEnded'],
     queued: ['CallAbandoned', 'CallEnded'],

@@ -430,7 +430,7 @@ export const CallAbandoned = defineEvent({
     ...base,
     where: z.enum(['ivr', 'queue']).describe('ivr: during the IVR; queue: waiting or being offered'),
     queueId: queueIdField.nullable().describe('Queue abandoned, when in queue'),
-    waitMs: durationMsField.describe('In queue: from the queue entry (original place); in IVR: from IvrStarted'),
+    waitMs: durationMsField.describe('In queue: from the queue entry (original place); in IVR: from IvrStarted (from arrival when the IVR had not started)'),
   }),
 });
 
