@@ -2,11 +2,14 @@
 // folded by the agent decider's own evolve:
 // - a call is offered (CallOfferedToAgent) only to an agent whose stream holds that very offer at that point;
 // - a call is connected only to an agent whose stream holds that offer and is talking;
-// - no call has two open offers; no agent is connected to two calls at once (from the call streams).
+// - no call has two open offers; no agent is connected to two calls at once (from the call streams);
+// - tenancy: an event's metadata.tenant is its stream's tenant, and a call is offered or connected only to an agent
+//   of its own tenant (agents and calls are keyed by their scoped ids, so equal bare ids of two tenants are two).
 import type { EventStore } from '../../adapters/event-store/port.ts';
 import { evolveAgent, initialAgentState, type AgentDeciderState } from '../../domain/agent/agent-state.ts';
 import type { AgentEvent } from '../../domain/agent/agent-events.ts';
 import type { CallEvent } from '../../domain/call/call-events.ts';
+import { parseTenantStream, scopedId } from '../../domain/shared/tenant-stream.ts';
 import { toDomainEvent } from '../command-handling/handle-command.ts';
 
 /** The violations found (empty: the log honours every invariant), and counts to show the check saw something. */
@@ -18,14 +21,20 @@ export async function checkRoutingInvariants(store: EventStore): Promise<{ viola
   let offers = 0;
   let connects = 0;
   for await (const r of store.readAll()) {
-    const category = r.streamId.slice(0, r.streamId.indexOf('-'));
+    if (!/^[a-z]+-/.test(r.streamId)) continue;
+    const { category, tenant } = parseTenantStream(r.streamId);
+    if (category !== 'agent' && category !== 'call') continue;
+    if (r.metadata.tenant !== tenant) violations.push(`${r.type} in ${r.streamId} carries metadata.tenant ${String(r.metadata.tenant)}`);
     if (category === 'agent') {
       const e = toDomainEvent(r) as AgentEvent;
-      agents.set(e.data.agentId, evolveAgent(agents.get(e.data.agentId) ?? initialAgentState, e));
+      const key = scopedId(tenant, e.data.agentId);
+      agents.set(key, evolveAgent(agents.get(key) ?? initialAgentState, e));
       continue;
     }
-    if (category !== 'call') continue;
-    const e = toDomainEvent(r) as CallEvent;
+    // Scoped keys: the call's agent is looked up in the call's own tenant.
+    const raw = toDomainEvent(r) as CallEvent;
+    const scope = (id: string): string => scopedId(tenant, id);
+    const e = { type: raw.type, data: { ...raw.data, callId: scope(raw.data.callId), ...('agentId' in raw.data && typeof raw.data.agentId === 'string' ? { agentId: scope(raw.data.agentId) } : {}) } } as CallEvent;
     switch (e.type) {
       case 'CallOfferedToAgent': {
         offers++;
