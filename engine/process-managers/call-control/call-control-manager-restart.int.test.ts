@@ -1,0 +1,103 @@
+// Restart: a manager is stopped mid-way (a consult bridged, a recording running, a supervisor listening, a consent
+// announcement playing); more is decided while no manager runs; a new manager (another instance, on a fresh switch
+// port so what it sends is seen apart) catches up from the log, carries out only what was not done, and a third
+// one sends nothing at all.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openEventStore } from '../../../adapters/event-store/open-event-store.ts';
+import type { EventStore } from '../../../adapters/event-store/port.ts';
+import { callState, SWITCH } from '../../test-support/engine-fixture.ts';
+import { FakeSwitchPort } from '../../test-support/fake-switch-port.ts';
+import { until } from '../../test-support/wait.ts';
+import { consultLegUuid } from './call-control-ids.ts';
+import type { CallControlManager } from './call-control-manager.ts';
+import { api, connectedCall, legFact, startManager, summary, T0 } from './call-control-test-kit.ts';
+
+describe('CallControlManager restart', () => {
+  let store: EventStore;
+  const ports: FakeSwitchPort[] = [];
+  const running: CallControlManager[] = [];
+  const errors: unknown[] = [];
+
+  beforeEach(async () => {
+    store = await openEventStore('pglite:memory');
+    errors.length = 0;
+  });
+  afterEach(async () => {
+    for (const m of running.splice(0)) await m.stop();
+    for (const p of ports.splice(0)) p.close();
+    await store.close();
+    expect(errors).toEqual([]);
+  });
+
+  function start(name: string): { manager: CallControlManager; port: FakeSwitchPort } {
+    const port = new FakeSwitchPort();
+    const manager = startManager(store, port, errors, name);
+    ports.push(port);
+    running.push(manager);
+    return { manager, port };
+  }
+
+  async function stop(m: CallControlManager): Promise<void> {
+    await m.stop();
+    running.splice(running.indexOf(m), 1);
+  }
+
+  it('never repeats a switch command: the new manager does only what the log asks that was not done', async () => {
+    const c1 = await connectedCall(store, 'c1');
+    const c3 = await connectedCall(store, 'c3');
+    const consultLeg = consultLegUuid('c1', 'k1');
+    const first = start('cc-1');
+    // c1: a consult answered and bridged, a recording running (consent heard), a supervisor listening.
+    await api(store, { type: 'StartConsult', callId: 'c1', consultId: 'k1', target: { kind: 'agent', agentId: 'a2' } });
+    await api(store, { type: 'StartRecording', callId: 'c1', recordingId: 'r1' });
+    await api(store, { type: 'JoinSupervisor', callId: 'c1', supervisorId: 's1', mode: 'listen' });
+    await until(() => first.port.named('play').length === 1 && first.port.named('originateSupervisor').length === 1, 'consent and supervisor');
+    first.port.emit(legFact('leg_answered', consultLeg, 'c1', 'consult'));
+    first.port.emit({ kind: 'playback_done', switchId: SWITCH, factId: 'pb-1', at: T0 + 9000, legUuid: c1.callerLeg, playbackId: String(first.port.named('play')[0]!.request.playbackId) });
+    await until(() => first.port.named('bridgeConsult').length === 1 && first.port.named('startRecording').length === 1, 'bridged and recording');
+    // c3: a consent announcement sent, its end not yet reported.
+    await api(store, { type: 'StartRecording', callId: 'c3', recordingId: 'r3' });
+    await until(() => first.port.named('play').length === 2, 'consent c3');
+    await first.manager.idle();
+    await stop(first.manager);
+    const sentBefore = summary(first.port.commands);
+
+    // While no manager runs: the consult completes (its supervisor leaves with the first agent), the recording is paused;
+    // a new call consults.
+    await api(store, { type: 'CompleteConsult', callId: 'c1', consultId: 'k1', mode: 'transfer' });
+    await api(store, { type: 'PauseRecording', callId: 'c1', reason: 'pci' });
+    await connectedCall(store, 'c2');
+    await api(store, { type: 'StartConsult', callId: 'c2', consultId: 'k2', target: { kind: 'external', number: '+3225551234' } });
+
+    const second = start('cc-2');
+    await until(() => second.port.named('maskRecording').length === 1 && second.port.named('originate').length === 1 && second.port.named('play').length === 1, 'caught up');
+    await second.manager.idle();
+    const supervisorLeg = String(first.port.named('originateSupervisor')[0]!.request.legUuid);
+    expect(summary(second.port.commands).sort()).toEqual(
+      [
+        `bridge aLegUuid=${c1.callerLeg} bLegUuid=${consultLeg}`,
+        `kill legUuid=${c1.agentLeg}`,
+        `kill legUuid=${supervisorLeg}`,
+        `maskRecording legUuid=${c1.callerLeg}`,
+        `originate legUuid=${consultLegUuid('c2', 'k2')}`,
+        // c3: nobody knows whether the consent was heard, so it is played again (never zero times), with a new id.
+        `play legUuid=${c3.callerLeg}`,
+      ].sort(),
+    );
+    const replay = second.port.named('play')[0]!.request;
+    expect(replay.playbackId).not.toBe(first.port.named('play')[1]!.request.playbackId);
+    // Nothing sent before is sent again.
+    for (const line of summary(second.port.commands)) if (!line.startsWith('play')) expect(sentBefore).not.toContain(line);
+    expect((await callState(store, 'c1')).agentId).toBe('a2');
+
+    // The replayed consent ends: c3's recording starts, once.
+    second.port.emit({ kind: 'playback_done', switchId: SWITCH, factId: 'pb-3', at: T0 + 9500, legUuid: c3.callerLeg, playbackId: String(replay.playbackId) });
+    await until(() => second.port.named('startRecording').length === 1, 'c3 recording');
+    await second.manager.idle();
+    await stop(second.manager);
+
+    const third = start('cc-3');
+    await third.manager.idle();
+    expect(third.port.commands).toEqual([]);
+  });
+});
