@@ -1,0 +1,101 @@
+// The engine as one unit: the durable timer service and the process managers, all on one event store and one switch
+// port (each manager reads its own copy of the switch's facts through the fan-out). `serve`, the end-to-end tests and
+// the benchmarks start it the same way; nothing here decides anything.
+import type { EventStore } from '../adapters/event-store/port.ts';
+import type { Clock } from './clock.ts';
+import { InboundCallManager, type FlowForDid } from './process-managers/inbound/inbound-call-manager.ts';
+import type { CustomerLookup } from './process-managers/inbound/customer-lookup.ts';
+import { RoutingManager, type RoutingManagerOptions } from './process-managers/routing/routing-manager.ts';
+import type { SwitchPort } from './ports/switch-port.ts';
+import { FactFanOut } from './switch/fact-fan-out.ts';
+import { agentLegUuidFor } from './process-managers/routing/routing-ids.ts';
+import { TimerService } from './timers/timer-service.ts';
+
+export interface EngineOptions {
+  readonly store: EventStore;
+  readonly switchPort: SwitchPort;
+  readonly clock: Clock;
+  /** This process's name, recorded on the switch commands it claims (two processes must differ). */
+  readonly instanceId: string;
+  /** Which IVR flow (and tenant) answers a dialled number. */
+  readonly flowForDid: FlowForDid;
+  readonly lookup: CustomerLookup;
+  readonly agentEndpoint?: RoutingManagerOptions['agentEndpoint'];
+  readonly customerEndpoint?: RoutingManagerOptions['customerEndpoint'];
+  /** Every error a manager survived, with where it happened. */
+  readonly onError?: (error: unknown, where: string) => void;
+}
+
+/** A running engine. */
+export interface Engine {
+  readonly routing: RoutingManager;
+  readonly inbound: InboundCallManager;
+  readonly timers: TimerService;
+  readonly fanOut: FactFanOut;
+  /**
+   * Channels this engine believes live on a switch: the caller leg of every open call and the agent leg of every
+   * open offer (what the switch port's reconcile compares with the switch's own list after a reconnect).
+   */
+  openChannels(switchId: string): string[];
+  /** Stops every manager (the switch port stays open: its owner closes it). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the timer service and the process managers; resolves once the routing manager has caught up with the log
+ * and reconciled what a previous run left half-done, so the caller can report "ready".
+ */
+export async function startEngine(o: EngineOptions): Promise<Engine> {
+  const onError = o.onError ?? (() => undefined);
+  const fanOut = new FactFanOut(o.switchPort);
+  const timers = new TimerService({ store: o.store, clock: o.clock, onError: (e, timerId) => onError(e, `timer ${timerId}`) });
+  const routing = new RoutingManager({
+    store: o.store,
+    switchPort: fanOut.consumer('routing'),
+    clock: o.clock,
+    instanceId: o.instanceId,
+    ...(o.agentEndpoint ? { agentEndpoint: o.agentEndpoint } : {}),
+    ...(o.customerEndpoint ? { customerEndpoint: o.customerEndpoint } : {}),
+    onError: (e, context) => onError(e, `routing: ${context}`),
+  });
+  const inbound = new InboundCallManager({
+    store: o.store,
+    switchPort: fanOut.consumer('inbound'),
+    clock: o.clock,
+    flowForDid: o.flowForDid,
+    lookup: o.lookup,
+    onError: (e, context) => onError(e, `inbound${context.callId ? ` ${context.callId}` : ''}`),
+  });
+  fanOut.start();
+  timers.start();
+  inbound.start();
+  await routing.start();
+  let stopped: Promise<void> | undefined;
+  return {
+    routing,
+    inbound,
+    timers,
+    fanOut,
+    openChannels: (switchId) => openChannelsOf(routing, switchId),
+    stop() {
+      stopped ??= (async () => {
+        await routing.stop();
+        await inbound.stop();
+        await timers.stop();
+      })();
+      return stopped;
+    },
+  };
+}
+
+function openChannelsOf(routing: RoutingManager, switchId: string): string[] {
+  const legs: string[] = [];
+  for (const tenant of routing.tenants) {
+    for (const call of routing.modelOf(tenant).calls.values()) {
+      if (call.switchId !== switchId) continue;
+      if (call.callerLegUuid) legs.push(call.callerLegUuid);
+      if (call.state.offer) legs.push(agentLegUuidFor(call.state.offer.offerId));
+    }
+  }
+  return legs;
+}
