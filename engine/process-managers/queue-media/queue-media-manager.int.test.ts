@@ -9,7 +9,12 @@ import { offerPolicyOf } from '../../../domain/queue/queue-offer-policy.ts';
 import type { QueueSettingsInput } from '../../../domain/queue/queue-settings.ts';
 import { estimateWait } from '../../../domain/routing/wait-estimate.ts';
 import { VirtualClock } from '../../clock.ts';
-import { loadAggregate } from '../../command-handling/handle-command.ts';
+import { handleCommand, loadAggregate } from '../../command-handling/handle-command.ts';
+import { parseAgentCommand, type AgentCommandInput } from '../../../domain/agent/agent-commands.ts';
+import { agentDecider } from '../../../domain/agent/agent-decider.ts';
+import { parseCallCommand, type CallCommandInput } from '../../../domain/call/call-commands.ts';
+import { callDecider } from '../../../domain/call/call-decider.ts';
+import { parseQueueCommand, type QueueCommandInput } from '../../../domain/queue/queue-commands.ts';
 import type { SwitchCommandBase } from '../../ports/switch-port.ts';
 import { agentDoes, agentReady, callDoes, callerLegOf, callState, createQueue, fact, queueCall } from '../../test-support/engine-fixture.ts';
 import { FakeSwitchPort, type RecordedSwitchCommand } from '../../test-support/fake-switch-port.ts';
@@ -278,5 +283,42 @@ describe('QueueMediaManager', () => {
     await clock.advanceTo(T0 + 1000 + 3 * MIN);
     await settle(m);
     expect(port.commands.length).toBe(before);
+  });
+
+  it('serves tenant-scoped calls: the queue, agents and handle times of the call\'s tenant, commands on the call\'s own stream', async () => {
+    const ctx = { tenant: 'acme' };
+    let n = 0;
+    const q = (c: Omit<QueueCommandInput, 'commandId'>) => handleCommand(store, queueDecider, 'queue-acme.sales', parseQueueCommand({ commandId: `tq${++n}`, ...c }), ctx);
+    const a = (c: Omit<AgentCommandInput, 'commandId'>) => handleCommand(store, agentDecider, 'agent-acme.a1', parseAgentCommand({ commandId: `ta${++n}`, ...c }), ctx);
+    const c = (cmd: Omit<CallCommandInput, 'commandId'>) => handleCommand(store, callDecider, 'call-acme.c1', parseCallCommand({ commandId: `tc${++n}`, ...cmd }), ctx);
+    const t = T0 - 3_600_000;
+    await q({ type: 'CreateQueue', at: t, queueId: 'sales', settings: { name: 'Sales', routing: { strategy: 'longest-idle' }, ...announcing(60), callback: { offerAfterSeconds: 0, key: '1', maxRetries: 0, retryIntervalSeconds: 60 } } });
+    await q({ type: 'AssignAgentsToQueue', at: t, queueId: 'sales', agents: [{ agentId: 'a1' }] });
+    const policy = offerPolicyOf((await loadAggregate(store, queueDecider, 'queue-acme.sales')).state.config!);
+    await a({ type: 'LogIn', at: t, agentId: 'a1', skills: [], capacity: { voice: 1 }, ready: true });
+    await a({ type: 'OfferCall', at: t, agentId: 'a1', offerId: 'o1', callId: 'old', queueId: 'sales', policy });
+    await a({ type: 'RecordTalking', at: t, agentId: 'a1', offerId: 'o1' });
+    await a({ type: 'StartWrapUp', at: t + 40_000, agentId: 'a1', offerId: 'o1' });
+    await a({ type: 'EndWrapUp', at: t + 50_000, agentId: 'a1', offerId: 'o1', reason: 'agent' });
+    await a({ type: 'OfferCall', at: t + 60_000, agentId: 'a1', offerId: 'o2', callId: 'busy', queueId: 'sales', policy });
+    await a({ type: 'RecordTalking', at: t + 60_000, agentId: 'a1', offerId: 'o2' });
+    // The default tenant has a queue of the same name with nobody in it: it must not be the one used.
+    await createQueue(store, 'sales', t, announcing(60));
+    const m = await start();
+    const leg = callerLegOf('acme.c1');
+    await c({ type: 'ReceiveCall', at: T0, callId: 'c1', did: '+3225550100', callerNumber: '+32475000001', switchId: 'sw-1', channelUuid: leg });
+    await c({ type: 'QueueCall', at: T0, callId: 'c1', queueId: 'sales', priority: 0 });
+    await until(() => port.named('play').some((p) => p.request.legUuid === leg), 'hold music');
+    await clock.advanceTo(T0 + MIN);
+    await until(async () => (await readAllOf(store, 'call-acme.c1')).some((e) => e.type === 'WaitEstimateAnnounced'), 'announcement');
+    const ann = (await readAllOf(store, 'call-acme.c1')).find((e) => e.type === 'WaitEstimateAnnounced')!;
+    expect(ann.data).toMatchObject({ callId: 'c1', queueId: 'sales', estimatedWaitSeconds: 50, positionInQueue: 1 });
+    expect(ann.metadata.tenant).toBe('acme');
+    expect(ann.metadata.commandId).toBe(announceCommandId('call-acme.c1', 1));
+
+    port.emit(fact('dtmf', T0 + MIN + 500, { legUuid: leg, callId: 'acme.c1', role: 'caller' }, { digit: '1' }));
+    await until(async () => (await readAllOf(store, 'call-acme.c1')).some((e) => e.type === 'CallbackRequested'), 'callback requested');
+    await settle(m);
+    expect(await readAllOf(store, 'call-c1')).toEqual([]);
   });
 });
