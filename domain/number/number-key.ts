@@ -1,3 +1,5 @@
+import { tenantStream } from '../shared/tenant-stream.ts';
+
 /**
  * The identity of a dialled number: its digits, without the `+`. `+3225550100` and `3225550100` are one number, so
  * one stream and one directory entry; the switch may report a DID either way. A national spelling (`025550100`)
@@ -7,9 +9,9 @@ export function numberKey(number: string): string {
   return number.startsWith('+') ? number.slice(1) : number;
 }
 
-/** The stream of a number: `number-<tenant>.<digits>`, or `number-<digits>` for the default tenant. */
+/** The stream of a number: `number-<tenant>.<digits>`, or `number-<digits>` for the default tenant (the tenancy contract). */
 export function numberStream(tenant: string | undefined, number: string): string {
-  return tenant === undefined ? `number-${numberKey(number)}` : `number-${tenant}.${numberKey(number)}`;
+  return tenantStream('number', tenant, numberKey(number));
 }
 
 /** The tenant and key of a number stream, or undefined when `stream` is not one (`number-acme.3225550100`, `number-3225550100`). */
