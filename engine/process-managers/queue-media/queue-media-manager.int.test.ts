@@ -22,6 +22,8 @@ import { readAllOf, until } from '../../test-support/wait.ts';
 import { announceCommandId, announcePlaybackId, callbackConfirmationPlaybackId } from './queue-media-ids.ts';
 import { QueueMediaManager, type QueueMediaManagerOptions } from './queue-media-manager.ts';
 
+/** A command input without its id (distributed over the union, so each command keeps its own fields). */
+type NoId<T> = T extends unknown ? Omit<T, 'commandId'> : never;
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 
@@ -288,9 +290,9 @@ describe('QueueMediaManager', () => {
   it('serves tenant-scoped calls: the queue, agents and handle times of the call\'s tenant, commands on the call\'s own stream', async () => {
     const ctx = { tenant: 'acme' };
     let n = 0;
-    const q = (c: Omit<QueueCommandInput, 'commandId'>) => handleCommand(store, queueDecider, 'queue-acme.sales', parseQueueCommand({ commandId: `tq${++n}`, ...c }), ctx);
-    const a = (c: Omit<AgentCommandInput, 'commandId'>) => handleCommand(store, agentDecider, 'agent-acme.a1', parseAgentCommand({ commandId: `ta${++n}`, ...c }), ctx);
-    const c = (cmd: Omit<CallCommandInput, 'commandId'>) => handleCommand(store, callDecider, 'call-acme.c1', parseCallCommand({ commandId: `tc${++n}`, ...cmd }), ctx);
+    const q = (c: NoId<QueueCommandInput>) => handleCommand(store, queueDecider, 'queue-acme.sales', parseQueueCommand({ commandId: `tq${++n}`, ...c }), ctx);
+    const a = (c: NoId<AgentCommandInput>) => handleCommand(store, agentDecider, 'agent-acme.a1', parseAgentCommand({ commandId: `ta${++n}`, ...c }), ctx);
+    const c = (cmd: NoId<CallCommandInput>) => handleCommand(store, callDecider, 'call-acme.c1', parseCallCommand({ commandId: `tc${++n}`, ...cmd }), ctx);
     const t = T0 - 3_600_000;
     await q({ type: 'CreateQueue', at: t, queueId: 'sales', settings: { name: 'Sales', routing: { strategy: 'longest-idle' }, ...announcing(60), callback: { offerAfterSeconds: 0, key: '1', maxRetries: 0, retryIntervalSeconds: 60 } } });
     await q({ type: 'AssignAgentsToQueue', at: t, queueId: 'sales', agents: [{ agentId: 'a1' }] });

@@ -12,6 +12,8 @@ import { queueDecider } from '../../../domain/queue/queue-decider.ts';
 import { offerPolicyOf } from '../../../domain/queue/queue-offer-policy.ts';
 import { nextAnnouncementAt, QueueMediaModel } from './queue-media-model.ts';
 
+/** A command input without its id (distributed over the union, so each command keeps its own fields). */
+type NoId<T> = T extends unknown ? Omit<T, 'commandId'> : never;
 let seq = 0;
 
 /** Runs commands through a decider on `stream` and applies their events to the model (revision by revision). */
@@ -29,9 +31,9 @@ function feeder(model: QueueMediaModel) {
     states.set(stream, s);
   }
   return {
-    queue: (stream: string, c: Omit<QueueCommandInput, 'commandId'>) => run(queueDecider, stream, parseQueueCommand({ commandId: `q${++seq}`, ...c })),
-    agent: (stream: string, c: Omit<AgentCommandInput, 'commandId'>) => run(agentDecider, stream, parseAgentCommand({ commandId: `a${++seq}`, ...c })),
-    call: (stream: string, c: Omit<CallCommandInput, 'commandId'>) => run(callDecider, stream, parseCallCommand({ commandId: `c${++seq}`, ...c })),
+    queue: (stream: string, c: NoId<QueueCommandInput>) => run(queueDecider, stream, parseQueueCommand({ commandId: `q${++seq}`, ...c })),
+    agent: (stream: string, c: NoId<AgentCommandInput>) => run(agentDecider, stream, parseAgentCommand({ commandId: `a${++seq}`, ...c })),
+    call: (stream: string, c: NoId<CallCommandInput>) => run(callDecider, stream, parseCallCommand({ commandId: `c${++seq}`, ...c })),
   };
 }
 
