@@ -6,6 +6,7 @@ import type { EventStore } from '../../adapters/event-store/port.ts';
 import { agentStream } from '../../domain/agent/agent-decider.ts';
 import { agentDecider } from '../../domain/agent/agent-decider.ts';
 import { parseAgentCommand } from '../../domain/agent/agent-commands.ts';
+import { tenantStream } from '../../domain/shared/tenant-stream.ts';
 import { VirtualClock } from '../clock.ts';
 import { handleCommand } from '../command-handling/handle-command.ts';
 import { readAllOf, until } from '../test-support/wait.ts';
@@ -112,5 +113,19 @@ describe('TimerService', () => {
     const a1 = await readAllOf(store, agentStream('a1'));
     expect(a1.some((e) => e.metadata.commandId === 'timer-cmd-2')).toBe(false);
     expect(a1.some((e) => e.metadata.commandId === 'timer-cmd-1')).toBe(true);
+  });
+
+  it("dispatches a tenant's timer to the tenant's stream with metadata.tenant, never to the same id of the default tenant", async () => {
+    await handleCommand(store, agentDecider, tenantStream('agent', 'acme', 'a1'), parseAgentCommand({ type: 'LogIn', commandId: 'login-acme-a1', at: T0, agentId: 'a1', skills: [], capacity: { voice: 1 } }), { tenant: 'acme' });
+    const timer = notReadyTimer(1);
+    await scheduleTimer(store, { ...timer, timerId: 't-acme', dispatch: { ...timer.dispatch, tenant: 'acme', command: { ...timer.dispatch.command, commandId: 'acme-cmd' } } }, T0);
+    const s = startService();
+    await until(() => s.pendingCount === 1, 'catch-up');
+    await advance(s, T0 + 5000);
+    await until(() => s.pendingCount === 0, 'settled');
+    expect((await readAllOf(store, timerStream('t-acme')))[1]!.data).toMatchObject({ outcome: 'applied' });
+    const acme = await readAllOf(store, tenantStream('agent', 'acme', 'a1'));
+    expect(acme.at(-1)).toMatchObject({ type: 'AgentNotReady', metadata: { commandId: 'acme-cmd', tenant: 'acme' } });
+    expect((await readAllOf(store, agentStream('a1'))).some((e) => e.metadata.commandId === 'acme-cmd')).toBe(false);
   });
 });
