@@ -87,6 +87,7 @@ export const HoldCallSchema = command('HoldCall', 'Put the customer on hold.', {
 export const ResumeCallSchema = command('ResumeCall', 'Take the customer off hold.', {});
 export const TransferCallSchema = command('TransferCall', 'Blind transfer to a queue, an agent (direct offer) or an external number.', { target: transferTargetSchema });
 export const StartConsultSchema = command('StartConsult', 'Start a consultation with an agent or an external number.', { consultId: z.string().min(1), target: partySchema });
+export const RecordConsultAnsweredSchema = command('RecordConsultAnswered', 'The consulted party answered (the engine records it from the switch).', { consultId: z.string().min(1) });
 export const CompleteConsultSchema = command('CompleteConsult', 'Finish the consultation by handing over the call (transfer) or joining everyone (conference).', { consultId: z.string().min(1), mode: z.enum(['transfer', 'conference']) });
 export const CancelConsultSchema = command('CancelConsult', 'Abandon the consultation; the agent keeps the call.', { consultId: z.string().min(1), reason: z.enum(['requested', 'target_unavailable']).default('requested') });
 export const AddConferencePartySchema = command('AddConferenceParty', 'Add a third party to a connected call.', { partyId: z.string().min(1), party: partySchema });
@@ -131,6 +132,7 @@ export const callCommandSchemas = [
   ResumeCallSchema,
   TransferCallSchema,
   StartConsultSchema,
+  RecordConsultAnsweredSchema,
   CompleteConsultSchema,
   CancelConsultSchema,
   AddConferencePartySchema,

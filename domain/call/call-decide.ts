@@ -154,6 +154,12 @@ export function decideCall(c: CallCommand, s: CallState): readonly CallEvent[] {
       if (s.consult) fail('CONSULT_ALREADY_ACTIVE', s, c, { consultId: s.consult.consultId });
       if (c.target.kind === 'agent' && c.target.agentId === s.agentId) fail('CALL_TRANSFER_TO_SELF', s, c);
       return [ev('ConsultStarted', { ...base, consultId: c.consultId, agentId: s.agentId!, target: c.target })];
+    case 'RecordConsultAnswered': {
+      expectStatus(s, c, ['connected'], 'CALL_NOT_CONNECTED');
+      const consult = activeConsult(s, c, c.consultId);
+      if (consult.answeredAt !== null) fail('AGENT_LEG_ALREADY_ANSWERED', s, c, { consultId: c.consultId, answeredAt: consult.answeredAt });
+      return [ev('ConsultAnswered', { ...base, consultId: c.consultId, ringMs: elapsed(consult.startedAt, c.at) })];
+    }
     case 'CompleteConsult':
       return decideCompleteConsult(c, s);
     case 'CancelConsult':

@@ -39,6 +39,7 @@ const variants: Partial<Record<CallCommandType, fc.Arbitrary<Record<string, unkn
   StartConsult: fc.record({ consultId: fc.constantFrom('k1', 'k2'), target: fc.oneof(fc.record({ kind: fc.constant('agent'), agentId: agent }), fc.constant({ kind: 'external', number: '+8' })) }),
   CompleteConsult: fc.record({ consultId: fc.constantFrom('k1', 'k2'), mode: fc.constantFrom('transfer', 'conference') }),
   CancelConsult: fc.record({ consultId: fc.constantFrom('k1', 'k2') }),
+  RecordConsultAnswered: fc.record({ consultId: fc.constantFrom('k1', 'k2') }),
   AddConferenceParty: fc.record({ partyId: fc.constantFrom('p1', 'p2', 'k1'), party: fc.constant({ kind: 'external', number: '+7' }) }),
   RemoveConferenceParty: fc.record({ partyId: fc.constantFrom('p1', 'p2', 'k1') }),
   JoinSupervisor: fc.record({ supervisorId: fc.constantFrom('s1', 's2'), mode: fc.constantFrom('listen', 'barge') }),

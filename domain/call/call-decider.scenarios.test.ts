@@ -226,6 +226,19 @@ describe('transfers, consults, conferences', () => {
     expect(data(out, 'ConsultCompleted')).toMatchObject({ mode: 'transfer', fromAgentId: 'a1', talkMs: 14_000 });
     expect(data(out, 'CallEnded')).toMatchObject({ cause: 'TRANSFERRED_EXTERNAL', hungUpBy: 'system', agentId: null, answered: true, talkMs: 14_000 });
   });
+  it('Given a consult ringing, When the consulted party answers, Then ConsultAnswered with the ring time; a second answer or another consult id is refused', () => {
+    const h = run([cmd('StartConsult', { consultId: 'k1', target: { kind: 'agent', agentId: 'a2' } }, 10_000)], connected);
+    const out = when(h, cmd('RecordConsultAnswered', { consultId: 'k1' }, 14_000));
+    expect(types(out)).toEqual(['ConsultAnswered']);
+    expect(data(out, 'ConsultAnswered')).toMatchObject({ consultId: 'k1', ringMs: 4_000 });
+    expect(fold(callDecider, [...h, ...out]).consult).toMatchObject({ consultId: 'k1', startedAt: 10_000, answeredAt: 14_000 });
+    expect(rejected([...h, ...out], cmd('RecordConsultAnswered', { consultId: 'k1' }, 15_000)).code).toBe('AGENT_LEG_ALREADY_ANSWERED');
+    expect(rejected(h, cmd('RecordConsultAnswered', { consultId: 'k2' }, 15_000)).code).toBe('CONSULT_MISMATCH');
+    expect(rejected(connected, cmd('RecordConsultAnswered', { consultId: 'k1' }, 15_000)).code).toBe('CONSULT_NOT_ACTIVE');
+    // Completing after the answer is the usual attended transfer.
+    const done = when([...h, ...out], cmd('CompleteConsult', { consultId: 'k1', mode: 'transfer' }, 20_000));
+    expect(types(done)).toEqual(['ConsultCompleted']);
+  });
   it('consult mismatch is refused; a conference adds the consulted party', () => {
     const h = run([cmd('StartConsult', { consultId: 'k1', target: { kind: 'external', number: '+3' } }, 10_000)], connected);
     expect(rejected(h, cmd('CompleteConsult', { consultId: 'k2', mode: 'conference' })).code).toBe('CONSULT_MISMATCH');

@@ -103,6 +103,7 @@ const TABLE: Record<CallCommandType, Row> = {
     _: 'CALL_NOT_CONNECTED',
   },
   StartConsult: { ...gone, ...each(connectedAll, ['ConsultStarted']), connected_consulting: 'CONSULT_ALREADY_ACTIVE', _: 'CALL_NOT_CONNECTED' },
+  RecordConsultAnswered: { ...gone, ...each(connectedAll, 'CONSULT_NOT_ACTIVE'), connected_consulting: ['ConsultAnswered'], _: 'CALL_NOT_CONNECTED' },
   CompleteConsult: { ...gone, ...each(connectedAll, 'CONSULT_NOT_ACTIVE'), connected_consulting: ['ConsultCompleted'], _: 'CALL_NOT_CONNECTED' },
   CancelConsult: { ...gone, ...each(connectedAll, 'CONSULT_NOT_ACTIVE'), connected_consulting: ['ConsultCancelled'], _: 'CALL_NOT_CONNECTED' },
   AddConferenceParty: { ...gone, ...each(connectedAll, ['ConferencePartyAdded']), connected_busy: 'CONFERENCE_PARTY_ALREADY_PRESENT', _: 'CALL_NOT_CONNECTED' },

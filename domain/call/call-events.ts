@@ -344,6 +344,13 @@ export const ConsultStarted = defineEvent({
   schema: z.object({ ...base, consultId: z.string().min(1), agentId: agentIdField.describe('Consulting agent'), target: partySchema.describe('Who is consulted') }),
 });
 
+export const ConsultAnswered = defineEvent({
+  type: 'ConsultAnswered',
+  category,
+  description: 'The consulted party answered: the consulting agent talks to them while the customer waits.',
+  schema: z.object({ ...base, consultId: z.string().min(1), ringMs: durationMsField.describe('From the consult start to the answer') }),
+});
+
 export const ConsultCompleted = defineEvent({
   type: 'ConsultCompleted',
   category,
@@ -507,6 +514,7 @@ export const callEvents = [
   CallResumed,
   CallTransferred,
   ConsultStarted,
+  ConsultAnswered,
   ConsultCompleted,
   ConsultCancelled,
   ConferencePartyAdded,

@@ -101,7 +101,9 @@ function evolveInner(s: CallState, e: CallEvent): CallState {
       // The next event (CallQueued, CallOfferedToAgent or CallEnded) says where the call is; until then it is unrouted.
       return leaveAgent({ ...s, status: 'arrived' }, e.data.at);
     case 'ConsultStarted':
-      return { ...s, consult: { consultId: e.data.consultId, target: e.data.target, startedAt: e.data.at } };
+      return { ...s, consult: { consultId: e.data.consultId, target: e.data.target, startedAt: e.data.at, answeredAt: null } };
+    case 'ConsultAnswered':
+      return s.consult?.consultId === e.data.consultId ? { ...s, consult: { ...s.consult, answeredAt: e.data.at } } : s;
     case 'ConsultCompleted': {
       if (e.data.mode === 'conference') return { ...s, consult: null, parties: { ...s.parties, [e.data.consultId]: e.data.target } };
       if (e.data.target.kind === 'external') return { ...leaveAgent(s, e.data.at), consult: null };

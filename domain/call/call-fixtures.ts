@@ -45,6 +45,7 @@ export function sampleCommand(type: CallCommandType, at = 100_000): CallCommand 
     ResumeCall: {},
     TransferCall: { target: { kind: 'queue', queueId: 'q2', priority: 5, requiredSkills: [] } },
     StartConsult: { consultId: 'k2', target: { kind: 'agent', agentId: 'a2' } },
+    RecordConsultAnswered: { consultId: 'k1' },
     CompleteConsult: { consultId: 'k1', mode: 'transfer' },
     CancelConsult: { consultId: 'k1' },
     AddConferenceParty: { partyId: 'p1', party: { kind: 'external', number: '+32475000003' } },

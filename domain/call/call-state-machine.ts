@@ -81,6 +81,7 @@ export const callTransitions: readonly CallTransition[] = [
   t('connected', 'TransferCall', 'offered', 'blind transfer to an agent (direct offer)'),
   t('connected', 'TransferCall', 'ended', 'blind transfer to an external number'),
   t('connected', 'StartConsult', 'connected'),
+  t('connected', 'RecordConsultAnswered', 'connected', 'the consulted party answered'),
   t('connected', 'CompleteConsult', 'connected', 'conference, or transfer to the consulted agent'),
   t('connected', 'CompleteConsult', 'ended', 'transfer to a consulted external number'),
   t('connected', 'CancelConsult', 'connected'),

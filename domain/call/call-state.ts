@@ -79,7 +79,8 @@ export interface CallState {
   /** Talk/hold of the current agent only (reset when the call changes hands). */
   readonly agentTalkMs: number;
   readonly agentHoldMs: number;
-  readonly consult: { readonly consultId: string; readonly target: Party; readonly startedAt: number } | null;
+  /** The consultation in progress; `answeredAt` once the consulted party answered. */
+  readonly consult: { readonly consultId: string; readonly target: Party; readonly startedAt: number; readonly answeredAt: number | null } | null;
   readonly parties: Readonly<Record<string, Party>>;
   readonly supervisors: Readonly<Record<string, SupervisorMode>>;
   readonly recording: { readonly recordingId: string; readonly paused: boolean } | null;
