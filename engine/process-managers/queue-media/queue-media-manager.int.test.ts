@@ -19,6 +19,9 @@ import type { SwitchCommandBase } from '../../ports/switch-port.ts';
 import { agentDoes, agentReady, callDoes, callerLegOf, callState, createQueue, fact, queueCall } from '../../test-support/engine-fixture.ts';
 import { FakeSwitchPort, type RecordedSwitchCommand } from '../../test-support/fake-switch-port.ts';
 import { readAllOf, until } from '../../test-support/wait.ts';
+import { RoutingManager } from '../routing/routing-manager.ts';
+import { agentLegUuidFor } from '../routing/routing-ids.ts';
+import type { SwitchPort } from '../../ports/switch-port.ts';
 import { announceCommandId, announcePlaybackId, callbackConfirmationPlaybackId } from './queue-media-ids.ts';
 import { QueueMediaManager, type QueueMediaManagerOptions } from './queue-media-manager.ts';
 
@@ -322,5 +325,41 @@ describe('QueueMediaManager', () => {
     await until(async () => (await readAllOf(store, 'call-acme.c1')).some((e) => e.type === 'CallbackRequested'), 'callback requested');
     await settle(m);
     expect(await readAllOf(store, 'call-c1')).toEqual([]);
+  });
+
+  it('with the routing manager: the music stops when the call is offered, before the bridge, and nothing plays after it', async () => {
+    await createQueue(store, 'sales', T0 - 7_200_000, announcing(60), ['a1']);
+    // Each manager reads its own copy of the facts (as the engine's fan-out gives them); commands go to one port.
+    const mediaFacts = new FakeSwitchPort();
+    const mediaPort = new Proxy(port, {
+      get(target, prop) {
+        if (prop === 'facts') return () => mediaFacts.facts();
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }) as SwitchPort;
+    const routing = new RoutingManager({ store, switchPort: port, clock, instanceId: 'routing', onError: (e) => errors.push(e) });
+    await routing.start();
+    const m = new QueueMediaManager({ store, switchPort: mediaPort, clock, instanceId: 'qm', onError: (e) => errors.push(e) });
+    await m.start();
+    running.push(m);
+    try {
+      await queueCall(store, 'c1', 'sales', T0 + 1000);
+      await until(() => plays('c1').length === 1, 'hold music');
+      await agentReady(store, 'a1', T0 + 2000);
+      await until(() => port.named('originate').length === 1 && stops('c1') === 1, 'offered: agent dialled, music stopped');
+      const offerId = (port.named('originate')[0]!.request as unknown as { offerId: string }).offerId;
+      port.emit(fact('leg_answered', T0 + 5000, { legUuid: agentLegUuidFor(offerId), callId: 'c1', offerId, role: 'agent' }, {}));
+      await until(async () => (await callState(store, 'c1')).status === 'connected', 'connected');
+      await clock.advanceTo(T0 + 3 * MIN);
+      await routing.idle();
+      await settle(m);
+      const onCaller = port.commands.filter((c) => c.request.legUuid === callerLegOf('c1') || c.request.aLegUuid === callerLegOf('c1')).map((c) => c.name);
+      expect(onCaller).toEqual(['play', 'stopMedia', 'bridge']);
+      expect(await announced('c1')).toEqual([]);
+    } finally {
+      await routing.stop();
+      mediaFacts.close();
+    }
   });
 });
