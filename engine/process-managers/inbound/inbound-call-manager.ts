@@ -6,7 +6,8 @@
 //
 // Idempotence: the session is folded from the call stream on every fact (ivr-session-fold.ts), facts carry the turn
 // they answer (playback and collect ids), and command ids derive from the call and that turn, so a replayed fact is
-// stale (ignored) and a retried command is a duplicate. Facts run one at a time through a mailbox.
+// stale (ignored) and a retried command is a duplicate. Work runs in one lane per call: in order within a call,
+// concurrently across calls.
 //
 // Tenancy: a DID maps to a flow of a tenant; the call lives in `call-<tenant>.<callId>` (bare `call-<callId>` for the
 // default tenant), its flow in `ivrflow-<tenant>.<flowId>`, and every command carries metadata.tenant. The manager
@@ -99,7 +100,8 @@ export class InboundCallManager {
   readonly #clock: Clock;
   readonly #promptPath: (p: PlayInstruction) => string;
   readonly #flows = new Map<string, IvrFlow>();
-  #tail: Promise<void> = Promise.resolve();
+  /** Per call (scoped id): the tail of its work. */
+  readonly #lanes = new Map<string, Promise<void>>();
   #pending = 0;
   #stopped = false;
   #iterator: AsyncIterator<SwitchFact> | undefined;
@@ -151,7 +153,7 @@ export class InboundCallManager {
           if (typeof r.metadata.commandId !== 'string') continue;
           const callId = r.streamId.slice('call-'.length);
           const commandId = r.metadata.commandId;
-          void this.#enqueue(() => this.#resumeFrom(callId, commandId).catch((e: unknown) => this.#o.onError?.(e, { callId })));
+          void this.#enqueue(() => this.#resumeFrom(callId, commandId).catch((e: unknown) => this.#o.onError?.(e, { callId })), callId);
         }
       } catch (e) {
         openFacts();
@@ -179,13 +181,19 @@ export class InboundCallManager {
     await this.idle();
   }
 
-  /** Resolves when the mailbox is empty. */
+  /** Resolves when every lane is empty. */
   async idle(): Promise<void> {
-    while (this.#pending > 0) await this.#tail;
+    while (this.#pending > 0) await Promise.all(this.#lanes.values());
   }
 
-  /** Handles one fact in the mailbox (in order with every other fact and look-up result). */
+  /**
+   * Handles one fact in its call's lane: in order with every other fact, look-up result and resumed step of that
+   * call, concurrently with other calls (one slow append must not hold every caller's IVR up).
+   */
   handleFact(fact: InboundFact): Promise<void> {
+    const callId = this.#callOfFact(fact);
+    // A new leg's later facts carry no did: pin the leg to its call now, before any of them is enqueued.
+    if (fact.callId === undefined && fact.did !== undefined) this.#legs.set(legKey(fact.switchId, fact.legUuid), callId);
     return this.#enqueue(async () => {
       try {
         await this.#onFact(fact);
@@ -194,13 +202,17 @@ export class InboundCallManager {
       } finally {
         this.handled++;
       }
-    });
+    }, callId);
   }
 
-  #enqueue(work: () => Promise<void>): Promise<void> {
+  #enqueue(work: () => Promise<void>, lane: string): Promise<void> {
     this.#pending++;
-    const run = this.#tail.then(work).finally(() => this.#pending--);
-    this.#tail = run.catch(() => undefined);
+    const run = (this.#lanes.get(lane) ?? Promise.resolve()).then(work).finally(() => {
+      this.#pending--;
+      if (this.#lanes.get(lane) === tail) this.#lanes.delete(lane);
+    });
+    const tail = run.catch(() => undefined);
+    this.#lanes.set(lane, tail);
     return run;
   }
 
@@ -470,7 +482,7 @@ export class InboundCallManager {
         } catch (e) {
           this.#o.onError?.(e, { callId: call.callId });
         }
-      });
+      }, call.callId);
     };
     const timer = this.#clock.at(startedAt + timeoutMs, () => deliver({ kind: 'timeout', at: startedAt + timeoutMs, turn }));
     this.#o.lookup
