@@ -88,6 +88,7 @@ describe('CallControlManager (Given/When/Then)', () => {
       port.emit(legFact('leg_answered', consultLeg, 'c1', 'consult'));
       await until(() => port.named('bridgeConsult').length === 1, 'bridge consult');
       expect(req('bridgeConsult')).toMatchObject({ callerLegUuid: callerLeg, agentLegUuid: agentLeg, consultLegUuid: consultLeg });
+      await until(async () => (await callState(store, 'c1')).consult?.answeredAt != null, 'ConsultAnswered recorded');
       await api(store, { type: 'CompleteConsult', callId: 'c1', consultId: 'k1', mode: 'transfer' });
       await until(() => port.named('kill').length === 1, 'first agent leaves');
       expect(summary(port.commands).slice(2)).toEqual([`bridge aLegUuid=${callerLeg} bLegUuid=${consultLeg}`, `kill legUuid=${agentLeg}`]);
@@ -98,6 +99,20 @@ describe('CallControlManager (Given/When/Then)', () => {
       await until(async () => (await callState(store, 'c1')).status === 'ended', 'call ended');
       const ended = (await readAllOf(store, 'call-c1')).find((e) => e.type === 'CallEnded');
       expect(ended?.data).toMatchObject({ hungUpBy: 'agent', agentId: 'a2' });
+    });
+
+    it('completed before the consulted party answered: the hand-over waits for the answer, then happens once', async () => {
+      const { callerLeg, agentLeg } = await connectedCall(store, 'c1');
+      const consultLeg = consultLegUuid('c1', 'k1');
+      await api(store, { type: 'StartConsult', callId: 'c1', consultId: 'k1', target: { kind: 'agent', agentId: 'a2' } });
+      await until(() => port.named('originate').length === 1, 'consult originate');
+      await api(store, { type: 'CompleteConsult', callId: 'c1', consultId: 'k1', mode: 'transfer' });
+      await settled();
+      expect(summary(port.commands)).toEqual([`originate legUuid=${consultLeg}`]);
+      port.emit(legFact('leg_answered', consultLeg, 'c1', 'consult'));
+      await until(() => port.named('kill').length === 1, 'first agent leaves');
+      expect(summary(port.commands).slice(1)).toEqual([`bridge aLegUuid=${callerLeg} bLegUuid=${consultLeg}`, `kill legUuid=${agentLeg}`]);
+      expect(port.named('bridgeConsult')).toEqual([]);
     });
 
     it('cancel: the caller is bridged back to the agent and the consult leg hangs up', async () => {

@@ -53,6 +53,7 @@ export interface CallControlManagerOptions {
 
 /** Refusals that only mean "already done" or "the call moved on": not errors. */
 const EXPECTED_REFUSALS = new Set([
+  'AGENT_LEG_ALREADY_ANSWERED',
   'CALL_ALREADY_ENDED',
   'CALL_ALREADY_CONNECTED',
   'CONSULT_NOT_ACTIVE',
@@ -75,6 +76,8 @@ export class CallControlManager {
   readonly #views = new Map<string, CallView>();
   readonly #lanes = new Map<string, Promise<void>>();
   readonly #consents = new Map<string, PendingConsent>();
+  /** Completions of consults whose leg had not answered yet, by consult leg: run on its answer. */
+  readonly #deferred = new Map<string, { readonly streamId: string; readonly run: () => Promise<void> }>();
   #pending = 0;
   #stopped = false;
   #subscription: StreamSubscription | undefined;
@@ -323,8 +326,10 @@ export class CallControlManager {
       }
       case 'CallEnded': {
         // Legs only this manager knows: the click-to-call agent phone, a consult leg that took the call over.
+        for (const [leg, d] of this.#deferred) if (d.streamId === at.streamId) this.#deferred.delete(leg);
         const agentLeg = before.ownsAgentLeg ? before.agentLegUuid : before.outboundAgentLegUuid;
-        if (agentLeg && e.data.hungUpBy !== 'agent') {
+        // Also when the agent ended it from the desktop (the phone may still be up); a leg already gone is no error.
+        if (agentLeg) {
           await this.#kill(ev, 'kill-agent', sw, agentLeg, 'NORMAL_CLEARING');
         }
         return;
@@ -353,15 +358,39 @@ export class CallControlManager {
     const agentLeg = before.agentLegUuid;
     if (!caller || !agentLeg) return;
     const consultLeg = consultLegUuid(at.scopedId, e.data.consultId);
+    // Completed before the consulted party answered (the decider allows it): what needs their leg waits for its answer.
+    const answered = (before.state.consult?.answeredAt ?? null) !== null || (await this.#legAnswered(sw, consultLeg));
     if (e.data.mode === 'conference') {
       const room = conferenceRoomOf(at.scopedId);
+      if (!answered) {
+        // The agent is still bridged to the caller: both move; the consulted party joins on answering.
+        await this.#send(ev, 'conference-caller-agent', sw, (commandId) => this.#o.switchPort.moveToConference({ switchId: sw, commandId, legUuid: agentLeg, room, both: true }));
+        this.#defer(at.streamId, consultLeg, () =>
+          this.#send(ev, 'conference-consult', sw, (commandId) => this.#o.switchPort.moveToConference({ switchId: sw, commandId, legUuid: consultLeg, room, both: false })).then(() => undefined),
+        );
+        return;
+      }
       // The agent and the consulted party are bridged: both move; then the parked caller joins them.
       await this.#send(ev, 'conference-agents', sw, (commandId) => this.#o.switchPort.moveToConference({ switchId: sw, commandId, legUuid: agentLeg, room, both: true }));
       await this.#send(ev, 'conference-caller', sw, (commandId) => this.#o.switchPort.moveToConference({ switchId: sw, commandId, legUuid: caller, room, both: false }));
       return;
     }
-    await this.#send(ev, 'bridge-caller-consult', sw, (commandId) => this.#o.switchPort.bridge({ switchId: sw, commandId, aLegUuid: caller, bLegUuid: consultLeg }));
-    await this.#kill(ev, 'kill-agent', sw, agentLeg, 'ATTENDED_TRANSFER');
+    const handOver = async (): Promise<void> => {
+      await this.#send(ev, 'bridge-caller-consult', sw, (commandId) => this.#o.switchPort.bridge({ switchId: sw, commandId, aLegUuid: caller, bLegUuid: consultLeg }));
+      await this.#kill(ev, 'kill-agent', sw, agentLeg, 'ATTENDED_TRANSFER');
+    };
+    if (answered) await handOver();
+    else this.#defer(at.streamId, consultLeg, handOver);
+  }
+
+  #defer(streamId: string, consultLeg: string, run: () => Promise<void>): void {
+    this.#deferred.set(consultLeg, { streamId, run });
+  }
+
+  /** Whether a leg is up and answered, as the switch says (for a consult whose answer the log does not show). */
+  async #legAnswered(switchId: string, legUuid: string): Promise<boolean> {
+    const status = await this.#o.switchPort.channelStatus(switchId, legUuid);
+    return status === 'answered' || status === 'bridged';
   }
 
   async #onConsultCancelled(ev: Cause, e: Extract<CallEvent, { type: 'ConsultCancelled' }>, before: CallView, sw: string): Promise<void> {
@@ -445,6 +474,12 @@ export class CallControlManager {
   }
 
   async #onConsultLegFact(f: SwitchFact, v: CallView, sw: string): Promise<void> {
+    const deferred = this.#deferred.get(f.legUuid);
+    if (deferred && f.kind === 'leg_answered') {
+      this.#deferred.delete(f.legUuid);
+      await deferred.run();
+      return;
+    }
     const consult = v.state.consult;
     const consultLeg = consult ? consultLegUuid(v.scopedId, consult.consultId) : undefined;
     if (consult && consultLeg === f.legUuid) {
@@ -452,17 +487,19 @@ export class CallControlManager {
         if (!v.callerLegUuid || !v.agentLegUuid) return;
         const caller = v.callerLegUuid;
         const agentLeg = v.agentLegUuid;
-        if (!(await claimSwitchCommand(this.#o.store, { key: claimKey(consultLeg, 'bridge-consult'), command: 'bridgeConsult', switchId: sw, at: f.at, issuer: this.#o.instanceId }))) return;
-        await this.#o.switchPort.bridgeConsult({
-          switchId: sw,
-          commandId: controlCommandId(consultLeg, 'bridge-consult'),
-          callerLegUuid: caller,
-          agentLegUuid: agentLeg,
-          consultLegUuid: consultLeg,
-          ...(this.#o.holdMusicPath !== undefined ? { holdMusicPath: this.#o.holdMusicPath } : {}),
-        });
+        if (await claimSwitchCommand(this.#o.store, { key: claimKey(consultLeg, 'bridge-consult'), command: 'bridgeConsult', switchId: sw, at: f.at, issuer: this.#o.instanceId })) {
+          await this.#o.switchPort.bridgeConsult({
+            switchId: sw,
+            commandId: controlCommandId(consultLeg, 'bridge-consult'),
+            callerLegUuid: caller,
+            agentLegUuid: agentLeg,
+            consultLegUuid: consultLeg,
+            ...(this.#o.holdMusicPath !== undefined ? { holdMusicPath: this.#o.holdMusicPath } : {}),
+          });
+        }
+        if (consult.answeredAt === null) await this.#callCommand(v, consultLeg, 'consult-answered', { type: 'RecordConsultAnswered', at: f.at, consultId: consult.consultId });
       } else if (f.kind === 'leg_hangup') {
-        const answered = await isSwitchCommandClaimed(this.#o.store, claimKey(consultLeg, 'bridge-consult'));
+        const answered = consult.answeredAt !== null || (await isSwitchCommandClaimed(this.#o.store, claimKey(consultLeg, 'bridge-consult')));
         await this.#callCommand(v, f.factId, 'consult-ended', { type: 'CancelConsult', at: f.at, consultId: consult.consultId, reason: answered ? 'requested' : 'target_unavailable' });
       }
       return;
