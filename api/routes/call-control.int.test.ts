@@ -1,5 +1,6 @@
 // Live call control through inject(): each command recorded as the key's actor, agent keys on their own calls only,
 // supervisors on any call of their tenant, auditors nowhere, other tenants' calls invisible (404), bad input coded.
+import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { given, type ScenarioName } from '../../domain/call/call-fixtures.ts';
@@ -352,5 +353,44 @@ describe('bad input', () => {
     expect([big.statusCode, big.json().error.code, big.json().error.details.path]).toEqual([413, 'PAYLOAD_TOO_LARGE', 'body']);
     const anonymous = await h.call('POST', `/v1/calls/${c}/hold`);
     expect([anonymous.statusCode, anonymous.json().error.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+});
+
+describe('hostile bodies on live calls', () => {
+  it('arbitrary JSON (and well-formed requests) on every call route, by a supervisor or the handling agent, never yields a 500', async () => {
+    const calls = [await seed('connected'), await seed('connected_busy'), await seed('queued')];
+    const keys = [sup, a1];
+    const cases = fc.constantFrom(...CALL_CONTROL_ROUTES).chain((route) =>
+      fc.tuple(fc.constant(route), fc.oneof(fc.constant(route.body ?? null), fc.jsonValue({ maxDepth: 3 })), fc.nat(calls.length - 1), fc.nat(keys.length - 1)),
+    );
+    await fc.assert(
+      fc.asyncProperty(cases, async ([route, body, ci, ki]) => {
+        const url = route.url.replace('/c-1/', `/${calls[ci]}/`);
+        const r = await h.app.inject({
+          method: route.method,
+          url,
+          headers: { authorization: `Bearer ${keys[ki]}`, 'content-type': 'application/json' },
+          payload: JSON.stringify(body) ?? 'null',
+        });
+        expect(r.statusCode, `${route.method} ${url} ${JSON.stringify(body)} → ${r.body}`).toBeLessThan(500);
+        expect(r.json().error?.code ?? 'ok').toMatch(/^[A-Z_]+$|^ok$/);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents each call route with the ids it answers', async () => {
+    const doc = (await h.app.inject({ url: '/docs/json' })).json();
+    const answer = (path: string, method: string, status: string) => Object.keys(doc.paths[path][method].responses[status].content['application/json'].schema.properties);
+    expect(answer('/v1/calls', 'post', '201')).toEqual(expect.arrayContaining(['commandId', 'duplicate', 'events', 'callId', 'channelUuid']));
+    expect(answer('/v1/calls/{callId}/consult', 'post', '200')).toContain('consultId');
+    expect(answer('/v1/calls/{callId}/conference', 'post', '200')).toContain('partyId');
+    expect(answer('/v1/calls/{callId}/recording/start', 'post', '200')).toContain('recordingId');
+    expect(answer('/v1/calls/{callId}/transfer', 'post', '200')).toContain('offerId');
+    expect(Object.keys(doc.paths['/v1/calls/{callId}/supervisor'])).toEqual(expect.arrayContaining(['post', 'delete']));
+    expect(doc.paths['/v1/calls/{callId}/supervisor'].post.description).toContain('calls.supervise');
+    expect(doc.paths['/v1/ivr-flows'].get.description).toContain('flows.read');
   });
 });

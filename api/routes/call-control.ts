@@ -30,6 +30,7 @@ import {
   supervisorBody,
   transferBody,
   transferResult,
+  type transferTargetBody,
 } from './call-control-schemas.ts';
 
 type CallParams = z.infer<typeof callParams>;
@@ -100,28 +101,30 @@ export async function registerCallControlRoutes(app: FastifyInstance, opts: { ct
     execute(r, (_env, p) => ({ type: 'EndCall', cause: (r.body as z.infer<typeof hangupBody>)?.cause ?? 'NORMAL_CLEARING', hungUpBy: hangupSide(p) })),
   );
 
+  /** A queue target with its defaults filled in from the queue (404 when the tenant has no such queue). */
+  const queueTarget = async (r: AnyRequest, t: Extract<z.infer<typeof transferTargetBody>, { kind: 'queue' }>) => {
+    const principal = principalOf(r);
+    const call = await loadCall(ctx, principal, r.params.callId);
+    const { state: queue } = await loadAggregate(ctx.store, queueDecider, tenantStream('queue', principal.tenant, t.queueId));
+    if (queue.status !== 'active' || !queue.config) throw new LedgerlineError('QUEUE_NOT_FOUND', `No queue ${t.queueId}`, { queueId: t.queueId });
+    const rules = queue.config.priority;
+    const base = (call.customer && rules.baseByTier[call.customer.tier]) ?? rules.defaultBase;
+    return {
+      kind: 'queue' as const,
+      queueId: t.queueId,
+      priority: t.priority ?? Math.min(999, base),
+      requiredSkills: t.requiredSkills ?? queue.config.skills.base.map((k) => ({ skill: k.skill, minProficiency: k.minProficiency })),
+    };
+  };
   route(
     'POST',
     '/transfer',
     { permission: 'calls.control', summary: 'Blind transfer to a queue, an agent (a direct offer) or an external number', body: transferBody, response: transferResult },
     async (r) => {
-      const principal = principalOf(r);
       const { target } = r.body as z.infer<typeof transferBody>;
-      let resolved: Record<string, unknown> = target;
-      if (target.kind === 'queue') {
-        const call = await loadCall(ctx, principal, r.params.callId);
-        const { state: queue } = await loadAggregate(ctx.store, queueDecider, tenantStream('queue', principal.tenant, target.queueId));
-        if (queue.status !== 'active' || !queue.config) throw new LedgerlineError('QUEUE_NOT_FOUND', `No queue ${target.queueId}`, { queueId: target.queueId });
-        const rules = queue.config.priority;
-        const base = (call.customer && rules.baseByTier[call.customer.tier]) ?? rules.defaultBase;
-        resolved = {
-          kind: 'queue',
-          queueId: target.queueId,
-          priority: target.priority ?? Math.min(999, base),
-          requiredSkills: target.requiredSkills ?? queue.config.skills.base.map((s) => ({ skill: s.skill, minProficiency: s.minProficiency })),
-        };
-      }
-      const result = await execute(r, (env) => ({ type: 'TransferCall', target: target.kind === 'agent' ? { ...target, offerId: derivedId('offer', env.commandId) } : resolved }));
+      const queued = target.kind === 'queue' ? await queueTarget(r, target) : undefined;
+      // A transfer to an agent is a direct offer: its id derives from the command, so a retry offers nothing twice.
+      const result = await execute(r, (env) => ({ type: 'TransferCall', target: queued ?? (target.kind === 'agent' ? { ...target, offerId: derivedId('offer', env.commandId) } : target) }));
       return { ...result, offerId: target.kind === 'agent' ? derivedId('offer', result.commandId) : null };
     },
   );

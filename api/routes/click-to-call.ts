@@ -8,6 +8,7 @@ import { derivedId } from '../commands/derived-id.ts';
 import { commandIdOf, runCommand } from '../commands/run-command.ts';
 import type { ApiContext } from '../context.ts';
 import { protectedRoute } from '../http/route-options.ts';
+import { errorResponses } from '../http/schemas.ts';
 import { tenantStream } from '../tenancy/tenant-streams.ts';
 import { originateBody, originateResult } from './call-control-schemas.ts';
 
@@ -33,7 +34,7 @@ export async function registerClickToCallRoutes(app: FastifyInstance, opts: { ct
       summary: 'Click-to-call: dial a customer for an agent (or agentless); the new call\'s id is in the answer',
       body: originateBody,
       idempotent: true,
-      response: { 201: originateResult },
+      response: { 201: originateResult, 200: originateResult.describe('A retry: the call this Idempotency-Key created, nothing written'), 503: errorResponses[404].describe('Outbound calling is not configured (UNAVAILABLE)') },
     }),
     async (request, reply) => {
       const principal = principalOf(request);
