@@ -94,7 +94,7 @@ export const QueueAnnouncementsChanged = defineEvent({
   type: 'QueueAnnouncementsChanged',
   category,
   schema: z.object({ ...base, announcements: announcementsSchema }),
-  description: 'The wait-estimate announcement (on/off, interval) or the music on hold changed.',
+  description: 'The wait-estimate announcement (on/off, interval, on entry) or the music on hold changed.',
 });
 
 export const QueueCallbackRulesChanged = defineEvent({

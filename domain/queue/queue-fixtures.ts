@@ -24,7 +24,7 @@ export const SETTINGS: QueueSettings = {
   overflow: { queueId: 'support', afterSeconds: 120 },
   wrapUp: { seconds: 30 },
   noAnswer: { maxNoAnswer: 3, ringTimeoutSeconds: 20, rejectDelaySeconds: 10, busyDelaySeconds: 60, noAnswerDelaySeconds: 60 },
-  announcements: { estimatedWait: { enabled: true, everySeconds: 60 }, musicOnHold: 'default' },
+  announcements: { estimatedWait: { enabled: true, everySeconds: 60, onEntry: true }, musicOnHold: 'default' },
   callback: { offerAfterSeconds: 120, key: '1', maxRetries: 3, retryIntervalSeconds: 300 },
 };
 
@@ -58,7 +58,7 @@ export const COMMAND: { [T in QueueCommandType]: QueueCommandOf<T> } = {
     ...env,
     noAnswer: { maxNoAnswer: 5, ringTimeoutSeconds: 15, rejectDelaySeconds: 5, busyDelaySeconds: 30, noAnswerDelaySeconds: 30 },
   },
-  ChangeQueueAnnouncements: { type: 'ChangeQueueAnnouncements', ...env, announcements: { estimatedWait: { enabled: false, everySeconds: 60 }, musicOnHold: null } },
+  ChangeQueueAnnouncements: { type: 'ChangeQueueAnnouncements', ...env, announcements: { estimatedWait: { enabled: false, everySeconds: 60, onEntry: false }, musicOnHold: null } },
   ChangeQueueCallbackRules: { type: 'ChangeQueueCallbackRules', ...env, callback: null },
   AssignAgentsToQueue: { type: 'AssignAgentsToQueue', ...env, agents: [{ agentId: 'a2', priority: 1 }] },
   UnassignAgentsFromQueue: { type: 'UnassignAgentsFromQueue', ...env, agentIds: ['a1'] },

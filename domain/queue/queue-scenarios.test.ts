@@ -8,6 +8,7 @@ import { queueEvents, type QueueEvent } from './queue-events.ts';
 import { COMMAND, GIVEN_BY_STATE, QUEUE, SETTINGS } from './queue-fixtures.ts';
 import { offerPolicyOf } from './queue-offer-policy.ts';
 import { QUEUE_DEFAULTS, queueSettingsSchema } from './queue-settings.ts';
+import { parseStoredEvent } from '../events/registry.ts';
 
 function refusal(given: readonly QueueEvent[], command: QueueCommand): LedgerlineError {
   try {
@@ -22,6 +23,24 @@ function refusal(given: readonly QueueEvent[], command: QueueCommand): Ledgerlin
 const active = GIVEN_BY_STATE.active;
 
 describe('queue scenarios', () => {
+  it('announcing the wait estimate on entry: recorded when set, false when omitted and in events stored before it existed', () => {
+    const change = (estimatedWait: Record<string, unknown>) =>
+      parseQueueCommand({ type: 'ChangeQueueAnnouncements', commandId: 'ann', at: 50, queueId: QUEUE, announcements: { estimatedWait, musicOnHold: null } });
+    const [on] = queueDecider.decide(change({ enabled: true, everySeconds: 30, onEntry: true }), fold(queueDecider, active));
+    expect(on).toEqual({ type: 'QueueAnnouncementsChanged', data: { queueId: QUEUE, at: 50, announcements: { estimatedWait: { enabled: true, everySeconds: 30, onEntry: true }, musicOnHold: null } } });
+    expect(fold(queueDecider, [...active, on!]).config!.announcements.estimatedWait.onEntry).toBe(true);
+    const [off] = queueDecider.decide(change({ enabled: true, everySeconds: 30 }), fold(queueDecider, [...active, on!]));
+    expect(off?.data).toMatchObject({ announcements: { estimatedWait: { onEntry: false } } });
+    // A queue stored before the field: its events read with onEntry false, and saying so again changes nothing.
+    const legacy = { queueId: 'old', at: 1, settings: { ...QUEUE_DEFAULTS, name: 'Old', routing: { strategy: 'longest-idle', ringProgressivelyEverySeconds: null }, announcements: { estimatedWait: { enabled: true, everySeconds: 60 }, musicOnHold: null } } };
+    const created = parseStoredEvent('QueueCreated', 1, legacy) as QueueEvent;
+    const stored = parseStoredEvent('QueueAnnouncementsChanged', 1, { queueId: 'old', at: 2, announcements: { estimatedWait: { enabled: false, everySeconds: 90 }, musicOnHold: 'moh' } }) as QueueEvent;
+    expect(fold(queueDecider, [created]).config!.announcements.estimatedWait).toEqual({ enabled: true, everySeconds: 60, onEntry: false });
+    expect(fold(queueDecider, [created, stored]).config!.announcements).toEqual({ estimatedWait: { enabled: false, everySeconds: 90, onEntry: false }, musicOnHold: 'moh' });
+    const same = parseQueueCommand({ type: 'ChangeQueueAnnouncements', commandId: 'same', at: 3, queueId: 'old', announcements: { estimatedWait: { enabled: false, everySeconds: 90, onEntry: false }, musicOnHold: 'moh' } });
+    expect(queueDecider.decide(same, fold(queueDecider, [created, stored]))).toEqual([]);
+  });
+
   it('CreateQueue records the defaults it filled in, so replay never re-derives them', () => {
     const command = parseQueueCommand({ type: 'CreateQueue', commandId: 'c', at: 5, queueId: 'q2', settings: { name: ' Support ', routing: { strategy: 'round-robin' } } });
     const [created] = queueDecider.decide(command, queueDecider.initialState);
@@ -90,7 +109,7 @@ describe('queue scenarios', () => {
     ['a negative wrap-up', { ...COMMAND.ChangeQueueWrapUpTime, wrapUp: { seconds: -1 } }],
     ['a negative weight per second', { ...COMMAND.ChangeQueuePriorityRules, priority: { ...SETTINGS.priority, weightPerSecondWaited: -1 } }],
     ['a callback key that is not DTMF', { ...COMMAND.ChangeQueueCallbackRules, callback: { offerAfterSeconds: 60, key: 'A', maxRetries: 1, retryIntervalSeconds: 60 } }],
-    ['a wait-estimate every 5 s', { ...COMMAND.ChangeQueueAnnouncements, announcements: { estimatedWait: { enabled: true, everySeconds: 5 }, musicOnHold: null } }],
+    ['a wait-estimate every 5 s', { ...COMMAND.ChangeQueueAnnouncements, announcements: { estimatedWait: { enabled: true, everySeconds: 5, onEntry: false }, musicOnHold: null } }],
     ['an empty name', { ...COMMAND.RenameQueue, name: '   ' }],
   ];
   it.each(invalid)('refuses %s with QUEUE_CONFIG_INVALID', (_label, command) => {

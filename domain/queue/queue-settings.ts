@@ -6,7 +6,8 @@ import { ROUTING_STRATEGIES, SERVICE_LEVEL_FORMULAS } from '../shared/contact-ce
 // trail says which aspect changed; the schemas hold every rule the router and metrics rely on. A Change command
 // replaces its whole section, so section fields have no defaults (a forgotten field must not silently reset):
 // defaults exist only for whole sections omitted from CreateQueue. (The one exception: ringProgressivelyEverySeconds
-// defaults to null, since only ring-progressively may set it.)
+// defaults to null, since only ring-progressively may set it; and announcements.estimatedWait.onEntry defaults to
+// false, since it was added after queues were stored.)
 
 const seconds = (max: number) => z.int().min(0).max(max);
 const DAY = 86_400;
@@ -86,11 +87,13 @@ export const noAnswerSchema = z.object({
   noAnswerDelaySeconds: seconds(3600),
 });
 
-/** What waiting callers hear. */
+/**
+ * What waiting callers hear: the wait estimate every `everySeconds` (and, with `onEntry`, as soon as they are queued)
+ * and the music on hold. `onEntry` came after queues were stored, so it defaults to false: events recorded before it
+ * read as they always meant (no announcement on entry).
+ */
 export const announcementsSchema = z.object({
-  estimatedWait: z
-    .object({ enabled: z.boolean(), everySeconds: z.int().min(15).max(3600) })
-    ,
+  estimatedWait: z.object({ enabled: z.boolean(), everySeconds: z.int().min(15).max(3600), onEntry: z.boolean().default(false) }),
   musicOnHold: z.string().min(1).max(200).nullable(),
 });
 
@@ -136,7 +139,7 @@ export const QUEUE_DEFAULTS: {
   overflow: null,
   wrapUp: { seconds: 10 },
   noAnswer: { maxNoAnswer: 3, ringTimeoutSeconds: 20, rejectDelaySeconds: 10, busyDelaySeconds: 60, noAnswerDelaySeconds: 60 },
-  announcements: { estimatedWait: { enabled: false, everySeconds: 60 }, musicOnHold: null },
+  announcements: { estimatedWait: { enabled: false, everySeconds: 60, onEntry: false }, musicOnHold: null },
   callback: null,
 };
 

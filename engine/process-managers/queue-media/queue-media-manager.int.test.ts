@@ -39,7 +39,7 @@ class StoppablePort extends FakeSwitchPort {
 }
 
 type Req = { legUuid: string; path: string; playbackId: string };
-const announcing = (every = 60): Partial<QueueSettingsInput> => ({ announcements: { estimatedWait: { enabled: true, everySeconds: every }, musicOnHold: 'moh/sales.wav' } });
+const announcing = (every = 60, onEntry = false): Partial<QueueSettingsInput> => ({ announcements: { estimatedWait: { enabled: true, everySeconds: every, onEntry }, musicOnHold: 'moh/sales.wav' } });
 
 describe('QueueMediaManager', () => {
   let store: EventStore;
@@ -133,11 +133,11 @@ describe('QueueMediaManager', () => {
     expect(await announced('c2')).toHaveLength(1);
   });
 
-  it('announces on entry when configured; with no estimate possible it plays a comfort prompt and records nothing', async () => {
-    await createQueue(store, 'sales', T0 - 7_200_000, announcing(60), ['a1']);
+  it('announces on entry when the queue says so; with no estimate possible it plays a comfort prompt and records nothing', async () => {
+    await createQueue(store, 'sales', T0 - 7_200_000, announcing(60, true), ['a1']);
     await busyAgentsWithHistory('sales', { a1: { talkS: 50, wrapS: 10 } });
-    await createQueue(store, 'empty', T0 - 7_200_000, announcing(60));
-    const m = await start('qm-1', { announceOnEntry: true });
+    await createQueue(store, 'empty', T0 - 7_200_000, announcing(60, true));
+    const m = await start('qm-1');
     await queueCall(store, 'c1', 'sales', T0);
     await until(() => plays('c1').length === 1, 'hold music');
     await clock.advanceBy(0);

@@ -1,8 +1,8 @@
 // The queue media process manager: what a caller hears, and can do, while waiting in a queue.
 //   - Hold music (the queue's `announcements.musicOnHold`, else the switch default) plays on the caller leg, again
 //     each time it ends, from the moment the call is queued until it leaves the queue.
-//   - The wait estimate is announced every `announcements.estimatedWait.everySeconds` (and on entry when
-//     `announceOnEntry`): computed with the domain's estimateWait from the fold of the log (callers ahead, the
+//   - The wait estimate is announced every `announcements.estimatedWait.everySeconds` (and on entry when its
+//     `onEntry` is set): computed with the domain's estimateWait from the fold of the log (callers ahead, the
 //     queue's serving and free agents, its recent handle times), recorded first (AnnounceWaitEstimate, command id from
 //     the call stream and the announcement number), played only when this manager's command wrote it.
 //   - When the queue offers callbacks, the caller is told which key to press once `offerAfterSeconds` have passed;
@@ -51,8 +51,6 @@ export interface QueueMediaManagerOptions {
   readonly onError?: (error: unknown, context: string) => void;
   /** Where a prompt is found (default: the queue's music on hold, TTS `say:` text for spoken prompts). */
   readonly promptPath?: (p: QueuePrompt) => string;
-  /** Announce the estimate as soon as the caller is queued, not only after the first interval (default false). */
-  readonly announceOnEntry?: boolean;
   /** How many recent handle times per queue feed the estimate (default 50). */
   readonly handleTimeSamples?: number;
 }
@@ -350,7 +348,7 @@ export class QueueMediaManager {
   }
 
   #announcementDue(media: LegMedia, call: MediaCall, config: QueueConfig): number | undefined {
-    const due = nextAnnouncementAt(call, config, this.#o.announceOnEntry ?? false);
+    const due = nextAnnouncementAt(call, config);
     if (due === undefined || media.lastComfortAt === null) return due;
     return Math.max(due, media.lastComfortAt + config.announcements.estimatedWait.everySeconds * 1000);
   }

@@ -84,16 +84,17 @@ describe('QueueMediaModel', () => {
     f.queue('queue-q', createQ);
     arrive(f, 'call-c1', 'c1', 1000);
     const config = model.queues.get('queue-q')!.state.config!;
-    expect(nextAnnouncementAt(model.calls.get('call-c1')!, config, false)).toBe(61_000);
-    expect(nextAnnouncementAt(model.calls.get('call-c1')!, config, true)).toBe(1000);
+    const onEntry = { ...config, announcements: { ...config.announcements, estimatedWait: { ...config.announcements.estimatedWait, onEntry: true } } };
+    expect(nextAnnouncementAt(model.calls.get('call-c1')!, config)).toBe(61_000);
+    expect(nextAnnouncementAt(model.calls.get('call-c1')!, onEntry)).toBe(1000);
     f.call('call-c1', { type: 'AnnounceWaitEstimate', at: 70_000, callId: 'c1', estimatedWaitSeconds: 30, positionInQueue: 1, method: 'position' });
     expect(model.calls.get('call-c1')).toMatchObject({ announcements: 1, lastAnnouncedAt: 70_000 });
-    expect(nextAnnouncementAt(model.calls.get('call-c1')!, config, true)).toBe(130_000);
+    expect(nextAnnouncementAt(model.calls.get('call-c1')!, onEntry)).toBe(130_000);
     f.call('call-c1', { type: 'OfferToAgent', at: 80_000, callId: 'c1', agentId: 'a1', offerId: 'o1' });
-    expect(nextAnnouncementAt(model.calls.get('call-c1')!, config, false)).toBeUndefined();
+    expect(nextAnnouncementAt(model.calls.get('call-c1')!, config)).toBeUndefined();
     f.call('call-c1', { type: 'RecordAgentLegFailed', at: 90_000, callId: 'c1', offerId: 'o1', cause: 'no_answer' });
-    expect(nextAnnouncementAt(model.calls.get('call-c1')!, config, false)).toBe(130_000);
-    expect(nextAnnouncementAt(model.calls.get('call-c1')!, { ...config, announcements: { ...config.announcements, estimatedWait: { enabled: false, everySeconds: 60 } } }, false)).toBeUndefined();
+    expect(nextAnnouncementAt(model.calls.get('call-c1')!, config)).toBe(130_000);
+    expect(nextAnnouncementAt(model.calls.get('call-c1')!, { ...config, announcements: { ...config.announcements, estimatedWait: { enabled: false, everySeconds: 60, onEntry: false } } })).toBeUndefined();
 
     f.call('call-c1', { type: 'EndCall', at: 100_000, callId: 'c1', cause: 'NORMAL_CLEARING', hungUpBy: 'caller' });
     expect(model.calls.has('call-c1')).toBe(false);

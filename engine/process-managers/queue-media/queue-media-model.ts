@@ -214,11 +214,11 @@ export class QueueMediaModel {
 
 /**
  * When the next announcement of a queued call is due: an interval after the last one of this wait, else an interval
- * after the wait started (or at its start when announcing on entry). Undefined when the queue does not announce.
+ * after the wait started (or at its start when the queue announces on entry). Undefined when the queue does not announce.
  */
-export function nextAnnouncementAt(call: MediaCall, config: QueueConfig | undefined, announceOnEntry: boolean): number | undefined {
+export function nextAnnouncementAt(call: MediaCall, config: QueueConfig | undefined): number | undefined {
   if (call.state.status !== 'queued' || call.waitStartedAt === null || !config?.announcements.estimatedWait.enabled) return undefined;
   const every = config.announcements.estimatedWait.everySeconds * 1000;
   if (call.lastAnnouncedAt !== null) return call.lastAnnouncedAt + every;
-  return announceOnEntry ? call.waitStartedAt : call.waitStartedAt + every;
+  return config.announcements.estimatedWait.onEntry ? call.waitStartedAt : call.waitStartedAt + every;
 }
