@@ -61,6 +61,7 @@ export interface SwitchCommands {
   /** Starts dialling; the outcome arrives as facts (leg_ringing, leg_answered, leg_hangup). */
   originate(r: OriginateLegRequest): Promise<void>;
   bridge(r: SwitchCommandBase & { readonly aLegUuid: string; readonly bLegUuid: string }): Promise<void>;
+  /** Hangs a leg up; resolves once it is gone, including when it was gone already (a hangup racing ours). */
   kill(r: SwitchCommandBase & { readonly legUuid: string; readonly cause: string }): Promise<void>;
   answer(r: SwitchCommandBase & { readonly legUuid: string }): Promise<void>;
   park(r: SwitchCommandBase & { readonly legUuid: string }): Promise<void>;

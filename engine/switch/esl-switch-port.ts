@@ -298,7 +298,13 @@ export class EslSwitchPort implements SwitchPort {
   }
 
   async kill(r: SwitchCommandBase & { readonly legUuid: string; readonly cause: string }): Promise<void> {
-    await gw.hangup(this.#conn(r.switchId), r.legUuid, r.cause, { commandId: r.commandId });
+    try {
+      await gw.hangup(this.#conn(r.switchId), r.legUuid, r.cause, { commandId: r.commandId });
+    } catch (err) {
+      // The leg is already gone (its own hangup raced ours): what the kill was for holds.
+      if (isLedgerlineError(err) && err.code === 'ESL_NO_SUCH_CHANNEL') return;
+      throw err;
+    }
   }
 
   async answer(r: SwitchCommandBase & { readonly legUuid: string }): Promise<void> {

@@ -18,7 +18,7 @@ import type { EventStore, Position, StreamSubscription } from '../../../adapters
 import { parseCallCommand, type CallCommandInput } from '../../../domain/call/call-commands.ts';
 import { callDecider } from '../../../domain/call/call-decider.ts';
 import type { CallEvent } from '../../../domain/call/call-events.ts';
-import type { CallState } from '../../../domain/call/call-state.ts';
+import type { CallState, CallStatus } from '../../../domain/call/call-state.ts';
 import { LedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
 import type { IvrFlow } from '../../../domain/ivr/flow-schema.ts';
 import type { IvrInput } from '../../../domain/ivr/inputs.ts';
@@ -34,6 +34,7 @@ import type { SwitchFact, SwitchPort } from '../../ports/switch-port.ts';
 import type { CustomerLookup, LookupAnswer } from './customer-lookup.ts';
 import { cancelTimer, scheduleTimer } from '../../timers/timer-service.ts';
 import { callOfMediaId, inboundCallIdFor, inputStepKey, ivrTimerIdFor, IVR_TIMER_ACTOR, mediaIdFor, startStepKey, turnOfMediaId } from './inbound-ids.ts';
+import { engineCommandId } from '../routing/routing-ids.ts';
 import { foldIvrRun, inputOfEvent, ivrContextOf, type IvrRun } from './ivr-session-fold.ts';
 
 /** What the port adds to a new leg's first facts (direction, dialled number, caller id). */
@@ -67,6 +68,9 @@ export interface InboundCallManagerOptions {
   /** Called with every error the manager survived (a refused command, a switch command that failed). */
   readonly onError?: (error: unknown, context: { callId?: string; fact?: SwitchFact }) => void;
 }
+
+/** Statuses in which the caller's hangup ends the call (callbacks have released the caller's leg on purpose). */
+const CALLER_CAN_END: ReadonlySet<CallStatus> = new Set<CallStatus>(['queued', 'offered', 'ringing', 'agent_answered', 'connected', 'voicemail']);
 
 const defaultPromptPath = (p: PlayInstruction): string => (p.prompt !== undefined ? `ivr/${p.language}/${p.prompt}.wav` : `say:${p.text ?? ''}`);
 
@@ -495,7 +499,11 @@ export class InboundCallManager {
     const base = { commandId: `${call.callId}|caller-hangup`, at: fact.at, callId: call.bareId, actor: `switch:${fact.switchId}` };
     if (call.state.status === 'in_ivr') await this.#call(call.tenant, { ...base, type: 'AbandonCall', cause: fact.cause });
     else if (call.state.status === 'arrived') await this.#call(call.tenant, { ...base, type: 'EndCall', cause: fact.cause, hungUpBy: 'caller' });
-    // Queued and later: the routing manager owns the caller's hangup.
+    else if (CALLER_CAN_END.has(call.state.status)) {
+      // Queued and later the routing manager reacts too, but its model may not hold a call queued a moment ago: both
+      // send the same command id, so whichever comes second is a duplicate, and no hangup is ever lost.
+      await this.#call(call.tenant, { ...base, commandId: engineCommandId(call.callId, 'caller-hangup'), type: 'EndCall', cause: fact.cause, hungUpBy: 'caller' });
+    }
   }
 
   async #run(call: CallView): Promise<IvrRun | undefined> {

@@ -714,7 +714,10 @@ export class RoutingManager {
   async #onCallEnded(t: Tenant, callId: string, hungUpBy: string, connectedAgentId: string | null): Promise<void> {
     const call = this.#m(t).call(callId);
     if (call?.switchId && call.callerLegUuid && hungUpBy !== 'caller') {
-      await this.#o.switchPort.kill({ switchId: call.switchId, commandId: engineCommandId(scopedId(t, callId), 'kill-caller'), legUuid: call.callerLegUuid, cause: 'NORMAL_CLEARING' });
+      // A failed kill must not keep the agents from their wrap-up: report it and go on.
+      await this.#o.switchPort
+        .kill({ switchId: call.switchId, commandId: engineCommandId(scopedId(t, callId), 'kill-caller'), legUuid: call.callerLegUuid, cause: 'NORMAL_CLEARING' })
+        .catch((e: unknown) => this.#o.onError?.(e, `kill caller leg of ended call ${callId}`));
     }
     const agentIds = new Set<string>();
     if (connectedAgentId) agentIds.add(connectedAgentId);
