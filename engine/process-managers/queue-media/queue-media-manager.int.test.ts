@@ -205,8 +205,11 @@ describe('QueueMediaManager', () => {
     running.splice(running.indexOf(first), 1);
 
     await clock.advanceTo(T0 + 100_000);
+    const stopsBefore = stops('c1');
     const second = await start('second');
     await until(() => plays('c1').filter((p) => p.path === 'moh/sales.wav').length === 2, 'music resumed');
+    // What the first instance left playing is stopped before the music starts again.
+    expect(stops('c1')).toBe(stopsBefore + 1);
     await settle(second);
     expect(await announced('c1')).toHaveLength(1);
     await clock.advanceTo(T0 + 1000 + 2 * MIN - 1);
@@ -361,5 +364,24 @@ describe('QueueMediaManager', () => {
       await routing.stop();
       mediaFacts.close();
     }
+  });
+
+  it('instances that split the calls play to their own calls only', async () => {
+    await createQueue(store, 'sales', T0 - 7_200_000, announcing(60), ['a1']);
+    await busyAgentsWithHistory('sales', { a1: { talkS: 50, wrapS: 10 } });
+    const one = await start('one', { ownsCall: (s) => s === 'call-c1' });
+    const two = await start('two', { ownsCall: (s) => s !== 'call-c1' });
+    await queueCall(store, 'c1', 'sales', T0 + 1000);
+    await queueCall(store, 'c2', 'sales', T0 + 1000);
+    await until(() => plays('c1').length === 1 && plays('c2').length === 1, 'music for both');
+    await clock.advanceTo(T0 + 1000 + MIN);
+    await until(async () => (await announced('c1')).length === 1 && (await announced('c2')).length === 1, 'one announcement each');
+    await settle(one);
+    await settle(two);
+    expect(plays('c1').filter((p) => p.path === 'moh/sales.wav')).toHaveLength(1);
+    expect(plays('c2').filter((p) => p.path === 'moh/sales.wav')).toHaveLength(1);
+    expect(plays('c1').filter((p) => p.path.startsWith('say:'))).toHaveLength(1);
+    expect(plays('c2').filter((p) => p.path.startsWith('say:'))).toHaveLength(1);
+    expect(one.stats.announced + two.stats.announced).toBe(2);
   });
 });

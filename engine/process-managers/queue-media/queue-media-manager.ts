@@ -53,6 +53,12 @@ export interface QueueMediaManagerOptions {
   readonly promptPath?: (p: QueuePrompt) => string;
   /** How many recent handle times per queue feed the estimate (default 50). */
   readonly handleTimeSamples?: number;
+  /**
+   * Which calls this instance plays to (default: all). Several instances must split the calls between them (e.g. by
+   * a hash of the stream name): each plays hold music to the calls it owns. Announcements and callback requests are
+   * idempotent by command id anyway, but music and offers would be heard twice.
+   */
+  readonly ownsCall?: (callStream: string) => boolean;
 }
 
 /** The optional port command this manager uses when present: stop what a leg is playing (`uuid_break <uuid> all`). */
@@ -143,7 +149,7 @@ export class QueueMediaManager {
     await ready;
     await this.#enqueue(async () => {
       this.#live = true;
-      for (const stream of [...this.model.calls.keys()]) await this.#refresh(stream);
+      for (const stream of [...this.model.calls.keys()]) await this.#refresh(stream, true);
     }, 'resume');
     const facts = this.#o.switchPort.facts()[Symbol.asyncIterator]();
     this.#facts = facts;
@@ -236,8 +242,13 @@ export class QueueMediaManager {
 
   // ---- a caller's media ------------------------------------------------------------------------------------------
 
-  /** Puts the caller's media in line with the call's state: starts it on entering a queue, stops it on leaving. */
-  async #refresh(stream: string): Promise<void> {
+  /**
+   * Puts the caller's media in line with the call's state: starts it on entering a queue, stops it on leaving.
+   * `resuming`: the call was waiting before this instance started, so what a previous instance left playing on the leg
+   * is stopped first (a `sendmsg` playback would otherwise queue behind endless music).
+   */
+  async #refresh(stream: string, resuming = false): Promise<void> {
+    if (this.#o.ownsCall && !this.#o.ownsCall(stream)) return;
     const call = this.model.calls.get(stream);
     let media = this.#media.get(stream);
     const config = call ? this.model.queueConfigOf(call) : undefined;
@@ -265,6 +276,7 @@ export class QueueMediaManager {
         lastComfortAt: null,
       };
       this.#media.set(stream, media);
+      if (resuming) await this.#stopMedia(media, call.revision, `${stream}|resume|${this.#epoch}`);
       await this.#playNext(stream, media, call);
     }
     this.#armAnnouncement(stream, media, call, config);
@@ -424,7 +436,7 @@ export class QueueMediaManager {
   async #onFact(f: SwitchFact): Promise<void> {
     if (f.role !== undefined && f.role !== 'caller' && f.role !== 'outbound') return;
     const stream = f.callId !== undefined ? `call-${f.callId}` : this.model.callByLeg.get(f.legUuid);
-    if (stream === undefined) return;
+    if (stream === undefined || (this.#o.ownsCall && !this.#o.ownsCall(stream))) return;
     if (f.kind === 'playback_done') {
       const media = this.#media.get(stream);
       const call = this.model.calls.get(stream);
