@@ -5,10 +5,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEventStore } from '../../../adapters/event-store/open-event-store.ts';
 import type { EventStore } from '../../../adapters/event-store/port.ts';
-import { callState, SWITCH } from '../../test-support/engine-fixture.ts';
+import { callerLegOf, callState, SWITCH } from '../../test-support/engine-fixture.ts';
 import { FakeSwitchPort } from '../../test-support/fake-switch-port.ts';
-import { until } from '../../test-support/wait.ts';
-import { consultLegUuid } from './call-control-ids.ts';
+import { readAllOf, until } from '../../test-support/wait.ts';
+import { consultLegUuid, outboundAgentLegUuid } from './call-control-ids.ts';
 import type { CallControlManager } from './call-control-manager.ts';
 import { api, connectedCall, legFact, startManager, summary, T0 } from './call-control-test-kit.ts';
 
@@ -97,7 +97,41 @@ describe('CallControlManager restart', () => {
     await stop(second.manager);
 
     const third = start('cc-3');
+    // The switch as it is now: c2's consult leg still rings (this fresh fake port knows no legs otherwise).
+    third.port.statuses.set(consultLegUuid('c2', 'k2'), 'ringing');
     await third.manager.idle();
     expect(third.port.commands).toEqual([]);
+  });
+
+  it('legs answered or gone while no manager ran: the new manager asks the switch and carries on (bridge, dial the customer, cancel)', async () => {
+    const c4 = await connectedCall(store, 'c4');
+    await connectedCall(store, 'c5');
+    const consult4 = consultLegUuid('c4', 'k4');
+    const consult5 = consultLegUuid('c5', 'k5');
+    const customerLeg = callerLegOf('out4');
+    const agentPhone = outboundAgentLegUuid('out4');
+    const first = start('cc-1');
+    await api(store, { type: 'StartConsult', callId: 'c4', consultId: 'k4', target: { kind: 'agent', agentId: 'a2' } });
+    await api(store, { type: 'StartConsult', callId: 'c5', consultId: 'k5', target: { kind: 'agent', agentId: 'a3' } });
+    await api(store, { type: 'OriginateCall', callId: 'out4', destinationNumber: '+32475009999', callerIdNumber: '+3225550100', switchId: SWITCH, channelUuid: customerLeg, agentId: 'a1' });
+    await until(() => first.port.named('originate').length === 3, 'dialled');
+    await first.manager.idle();
+    await stop(first.manager);
+
+    // Meanwhile on the switch: c4's consulted agent answered, c5's never did (gone), the agent phone of out4 answered.
+    const second = start('cc-2');
+    second.port.statuses.set(consult4, 'answered');
+    second.port.statuses.set(consult5, 'hungup');
+    second.port.statuses.set(agentPhone, 'answered');
+    await until(() => second.port.named('bridgeConsult').length === 1 && second.port.named('originate').length === 1, 'carried on');
+    await until(async () => (await callState(store, 'c5')).consult === null && (await callState(store, 'c4')).consult?.answeredAt != null, 'recorded');
+    await second.manager.idle();
+    expect(summary(second.port.commands).sort()).toEqual(
+      [`bridgeConsult callerLegUuid=${c4.callerLeg} agentLegUuid=${c4.agentLeg} consultLegUuid=${consult4}`, `originate legUuid=${customerLeg}`, `kill legUuid=${consult5}`].sort(),
+    );
+    expect((await readAllOf(store, 'call-c5')).find((e) => e.type === 'ConsultCancelled')?.data).toMatchObject({ reason: 'target_unavailable' });
+    // No leg was dialled twice across both runs.
+    const dialled = [...first.port.named('originate'), ...second.port.named('originate')].map((c) => c.request.legUuid);
+    expect(new Set(dialled).size).toBe(dialled.length);
   });
 });

@@ -174,9 +174,14 @@ describe('CallControlManager (Given/When/Then)', () => {
         expect.objectContaining({ legUuid: agentLeg, room, both: true }),
         expect.objectContaining({ legUuid: callerLeg, room, both: false }),
       ]);
+      // A further party is dialled into the same room; the agent is not moved again.
+      await api(store, { type: 'AddConferenceParty', callId: 'c1', partyId: 'p9', party: { kind: 'external', number: '+3225550009' } });
+      await until(() => port.named('originateIntoConference').length === 1, 'p9 dialled');
+      expect(req('originateIntoConference')).toMatchObject({ room, partyId: 'p9' });
+      expect(port.named('moveToConference')).toHaveLength(2);
       // The consulted party leaving the room is a party hanging up.
       port.emit(legFact('leg_hangup', consultLeg, 'c1', 'consult'));
-      await until(async () => Object.keys((await callState(store, 'c1')).parties).length === 0, 'party removed');
+      await until(async () => (await callState(store, 'c1')).parties.k1 === undefined, 'party removed');
     });
   });
 
@@ -309,6 +314,22 @@ describe('CallControlManager (Given/When/Then)', () => {
       const ended = (await readAllOf(store, 'call-out2')).find((e) => e.type === 'CallEnded');
       expect(ended?.data).toMatchObject({ hungUpBy: 'remote', cause: 'USER_BUSY', answered: false });
     });
+  });
+
+  it('a tenant’s call: legs carry the scoped call id, people are dialled by scoped id, answers go to the event’s own stream with the tenant', async () => {
+    const { agentLeg } = await connectedCall(store, 'c9', 'a1', 'acme');
+    const consultLeg = consultLegUuid('acme.c9', 'k1');
+    await api(store, { type: 'StartConsult', callId: 'c9', consultId: 'k1', target: { kind: 'agent', agentId: 'a2' } }, T0 + 2000, 'acme');
+    await api(store, { type: 'JoinSupervisor', callId: 'c9', supervisorId: 's1', mode: 'listen' }, T0 + 2001, 'acme');
+    await until(() => port.named('originate').length === 1 && port.named('originateSupervisor').length === 1, 'dialled');
+    expect(req('originate')).toMatchObject({ legUuid: consultLeg, callId: 'acme.c9', endpoint: { kind: 'user', user: 'acme.a2' } });
+    expect(req('originateSupervisor')).toMatchObject({ callId: 'acme.c9', targetLegUuid: agentLeg, endpoint: { kind: 'user', user: 'acme.s1' } });
+    port.emit(legFact('leg_hangup', consultLeg, 'acme.c9', 'consult', 'USER_BUSY'));
+    await until(async () => (await readAllOf(store, 'call-acme.c9')).some((e) => e.type === 'ConsultCancelled'), 'cancelled');
+    const cancelled = (await readAllOf(store, 'call-acme.c9')).find((e) => e.type === 'ConsultCancelled')!;
+    expect(cancelled.data).toMatchObject({ callId: 'c9', consultId: 'k1', reason: 'target_unavailable' });
+    expect(cancelled.metadata).toMatchObject({ tenant: 'acme' });
+    expect(await readAllOf(store, 'call-c9')).toEqual([]);
   });
 
   it('ignores facts about legs it did not dial (caller and agent legs are routing’s)', async () => {

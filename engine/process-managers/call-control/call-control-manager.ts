@@ -22,6 +22,7 @@ import type { Clock } from '../../clock.ts';
 import { handleCommand, toDomainEvent } from '../../command-handling/handle-command.ts';
 import type { SwitchEndpoint, SwitchFact, SwitchPort } from '../../ports/switch-port.ts';
 import { claimSwitchCommand, isSwitchCommandClaimed } from '../../switch-commands/switch-command-claims.ts';
+import { RECONCILE_ENDED } from '../../switch/reconcile-facts.ts';
 import { claimKey, conferenceRoomOf, consentPlaybackId, consultLegUuid, controlCommandId, partyLegUuid } from './call-control-ids.ts';
 import { emptyCallView, evolveCallView, isOver, type CallView } from './call-view.ts';
 
@@ -50,6 +51,9 @@ export interface CallControlManagerOptions {
   /** Errors of reactions (the manager keeps serving). */
   readonly onError?: (error: unknown, context: string) => void;
 }
+
+/** The hangup cause recorded for a leg an earlier run dialled and the switch no longer has. */
+const RESUME_GONE_CAUSE = RECONCILE_ENDED;
 
 /** Refusals that only mean "already done" or "the call moved on": not errors. */
 const EXPECTED_REFUSALS = new Set([
@@ -223,7 +227,7 @@ export class CallControlManager {
       case 'ConsultStarted': {
         if (isOver(now) || (now.state.consult?.consultId !== e.data.consultId && !this.#completed(now, e.data.consultId))) return;
         const legUuid = consultLegUuid(at.scopedId, e.data.consultId);
-        await this.#send(ev, 'originate-consult', sw, (commandId) =>
+        const sent = await this.#send(ev, 'originate-consult', sw, (commandId) =>
           this.#o.switchPort.originate({
             switchId: sw,
             commandId,
@@ -235,6 +239,9 @@ export class CallControlManager {
             variables: { ledgerline_consult_id: e.data.consultId },
           }),
         );
+        // Dialled by an earlier run: its answer (or failure) may have come while no manager listened.
+        const c = this.#current(at.streamId).state.consult;
+        if (!sent && c?.consultId === e.data.consultId && c.answeredAt === null) await this.#resumeLeg(at.streamId, legUuid, 'consult');
         return;
       }
       case 'ConsultCompleted':
@@ -309,7 +316,7 @@ export class CallControlManager {
       case 'CallOriginated': {
         const agentLeg = at.outboundAgentLegUuid;
         if (!agentLeg || e.data.agentId === null || isOver(now) || now.state.status !== 'arrived') return;
-        await this.#send(ev, 'originate-agent', sw, (commandId) =>
+        const sent = await this.#send(ev, 'originate-agent', sw, (commandId) =>
           this.#o.switchPort.originate({
             switchId: sw,
             commandId,
@@ -322,6 +329,12 @@ export class CallControlManager {
             variables: { ledgerline_party: 'agent' },
           }),
         );
+        if (!sent) {
+          // Dialled by an earlier run: the phones' answers may have come while no manager listened.
+          await this.#resumeLeg(at.streamId, agentLeg, 'outbound');
+          const customerLeg = at.callerLegUuid;
+          if (customerLeg && (await isSwitchCommandClaimed(this.#o.store, claimKey(customerLeg, 'originate-customer')))) await this.#resumeLeg(at.streamId, customerLeg, 'outbound');
+        }
         return;
       }
       case 'CallEnded': {
@@ -364,14 +377,14 @@ export class CallControlManager {
       const room = conferenceRoomOf(at.scopedId);
       if (!answered) {
         // The agent is still bridged to the caller: both move; the consulted party joins on answering.
-        await this.#send(ev, 'conference-caller-agent', sw, (commandId) => this.#o.switchPort.moveToConference({ switchId: sw, commandId, legUuid: agentLeg, room, both: true }));
+        await this.#intoConference(ev, before, sw);
         this.#defer(at.streamId, consultLeg, () =>
           this.#send(ev, 'conference-consult', sw, (commandId) => this.#o.switchPort.moveToConference({ switchId: sw, commandId, legUuid: consultLeg, room, both: false })).then(() => undefined),
         );
         return;
       }
       // The agent and the consulted party are bridged: both move; then the parked caller joins them.
-      await this.#send(ev, 'conference-agents', sw, (commandId) => this.#o.switchPort.moveToConference({ switchId: sw, commandId, legUuid: agentLeg, room, both: true }));
+      await this.#intoConference(ev, before, sw);
       await this.#send(ev, 'conference-caller', sw, (commandId) => this.#o.switchPort.moveToConference({ switchId: sw, commandId, legUuid: caller, room, both: false }));
       return;
     }
@@ -407,7 +420,7 @@ export class CallControlManager {
     await this.#kill(ev, 'kill-consult', sw, consultLeg, 'NORMAL_CLEARING');
   }
 
-  /** Moves the agent and the caller (bridged) into the call's room, once per agent leg. */
+  /** Moves the agent and whoever is bridged to it into the call's room, once per agent leg (later parties join it). */
   async #intoConference(ev: Cause, v: CallView, sw: string): Promise<void> {
     const agentLeg = v.agentLegUuid!;
     const key = claimKey(agentLeg, 'conference');
@@ -457,6 +470,7 @@ export class CallControlManager {
   #onFact(f: SwitchFact): void {
     if (f.kind === 'playback_done') {
       const c = this.#consents.get(f.playbackId);
+      this.#consents.delete(f.playbackId);
       if (c) this.#enqueue(c.streamId, 'consent played', () => this.#onConsentPlayed(c));
       return;
     }
@@ -553,6 +567,18 @@ export class CallControlManager {
       // The agent's phone is ended by the reaction to CallEnded.
       await this.#callCommand(v, customerLeg, 'customer-failed', { type: 'EndCall', at: f.at, cause: f.cause, hungUpBy: 'remote' });
     }
+  }
+
+  /** Asks the switch where a leg dialled by an earlier run is, and handles that as the fact that was missed. */
+  async #resumeLeg(streamId: string, legUuid: string, role: 'consult' | 'outbound'): Promise<void> {
+    const v = this.#current(streamId);
+    if (!v.switchId || isOver(v)) return;
+    const status = await this.#o.switchPort.channelStatus(v.switchId, legUuid);
+    if (status === 'ringing') return; // its answer or hangup is still to come
+    const base = { switchId: v.switchId, factId: `resume/${legUuid}/${status}`, at: this.#o.clock.now(), legUuid, callId: v.scopedId, role };
+    const f: SwitchFact = status === 'answered' || status === 'bridged' ? { ...base, kind: 'leg_answered' } : { ...base, kind: 'leg_hangup', cause: RESUME_GONE_CAUSE };
+    if (role === 'consult') await this.#onConsultLegFact(f, v, v.switchId);
+    else await this.#onOutboundLegFact(f, v, v.switchId);
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------------

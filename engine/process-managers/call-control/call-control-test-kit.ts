@@ -1,8 +1,11 @@
 // TEST SUPPORT for the call-control manager's tests: connected calls made through the call decider on a real store,
 // switch facts about the legs the manager dials, and a manager started on a FakeSwitchPort.
 import type { EventStore } from '../../../adapters/event-store/port.ts';
-import type { CallCommandInput } from '../../../domain/call/call-commands.ts';
+import { parseCallCommand, type CallCommandInput } from '../../../domain/call/call-commands.ts';
+import { callDecider } from '../../../domain/call/call-decider.ts';
+import { tenantStream } from '../../../domain/shared/tenant-stream.ts';
 import { VirtualClock } from '../../clock.ts';
+import { handleCommand } from '../../command-handling/handle-command.ts';
 import type { SwitchFact } from '../../ports/switch-port.ts';
 import { callDoes, callerLegOf, SWITCH } from '../../test-support/engine-fixture.ts';
 import type { FakeSwitchPort, RecordedSwitchCommand } from '../../test-support/fake-switch-port.ts';
@@ -14,20 +17,24 @@ let seq = 0;
 
 type Input = CallCommandInput extends infer C ? (C extends unknown ? Omit<C, 'commandId' | 'at'> : never) : never;
 
-/** Runs a call command as the API would (a fresh command id). */
-export function api(store: EventStore, input: Input, at = T0 + 1000 + ++seq) {
-  return callDoes(store, { ...input, commandId: `api-${++seq}`, at } as CallCommandInput);
+/** Runs a call command as the API would (a fresh command id); with a tenant, on `call-<tenant>.<callId>`. */
+export function api(store: EventStore, input: Input, at = T0 + 1000 + ++seq, tenant?: string) {
+  const command = { ...input, commandId: `api-${++seq}`, at } as CallCommandInput;
+  if (tenant === undefined) return callDoes(store, command);
+  return handleCommand(store, callDecider, tenantStream('call', tenant, input.callId), parseCallCommand(command), { tenant });
 }
 
 /** An inbound call answered by agent `agentId` through offer `o-<callId>`: the caller leg bridged to the agent leg. */
-export async function connectedCall(store: EventStore, callId: string, agentId = 'a1'): Promise<{ callerLeg: string; agentLeg: string; offerId: string }> {
+export async function connectedCall(store: EventStore, callId: string, agentId = 'a1', tenant?: string): Promise<{ callerLeg: string; agentLeg: string; offerId: string }> {
   const offerId = `o-${callId}`;
-  await api(store, { type: 'ReceiveCall', callId, did: '+3225550100', callerNumber: '+32475000001', switchId: SWITCH, channelUuid: callerLegOf(callId) });
-  await api(store, { type: 'QueueCall', callId, queueId: 'sales', priority: 0 });
-  await api(store, { type: 'OfferToAgent', callId, agentId, offerId });
-  await api(store, { type: 'RecordAgentLegAnswered', callId, offerId });
-  await api(store, { type: 'ConnectCall', callId, offerId });
-  return { callerLeg: callerLegOf(callId), agentLeg: agentLegUuidFor(offerId), offerId };
+  const callerLeg = callerLegOf(tenant === undefined ? callId : `${tenant}.${callId}`);
+  const at = () => T0 + 1000 + ++seq;
+  await api(store, { type: 'ReceiveCall', callId, did: '+3225550100', callerNumber: '+32475000001', switchId: SWITCH, channelUuid: callerLeg }, at(), tenant);
+  await api(store, { type: 'QueueCall', callId, queueId: 'sales', priority: 0 }, at(), tenant);
+  await api(store, { type: 'OfferToAgent', callId, agentId, offerId }, at(), tenant);
+  await api(store, { type: 'RecordAgentLegAnswered', callId, offerId }, at(), tenant);
+  await api(store, { type: 'ConnectCall', callId, offerId }, at(), tenant);
+  return { callerLeg, agentLeg: agentLegUuidFor(offerId), offerId };
 }
 
 let factSeq = 0;
