@@ -384,4 +384,18 @@ describe('QueueMediaManager', () => {
     expect(plays('c2').filter((p) => p.path.startsWith('say:'))).toHaveLength(1);
     expect(one.stats.announced + two.stats.announced).toBe(2);
   });
+
+  it('a deleted queue: the music its callers hear is stopped and nothing more is announced', async () => {
+    await createQueue(store, 'sales', T0 - 7_200_000, announcing(60), ['a1']);
+    await busyAgentsWithHistory('sales', { a1: { talkS: 50, wrapS: 10 } });
+    const m = await start();
+    await queueCall(store, 'c1', 'sales', T0 + 1000);
+    await until(() => plays('c1').length === 1, 'hold music');
+    await handleCommand(store, queueDecider, queueStream('sales'), parseQueueCommand({ type: 'DeleteQueue', commandId: 'del', at: T0 + 2000, queueId: 'sales' }));
+    await until(() => stops('c1') === 1, 'music stopped');
+    await clock.advanceTo(T0 + 3 * MIN);
+    await settle(m);
+    expect(await announced('c1')).toEqual([]);
+    expect(plays('c1')).toHaveLength(1);
+  });
 });

@@ -87,8 +87,11 @@ interface LegMedia {
   lastComfortAt: number | null;
 }
 
-/** Statuses after "queued" in which playing media is stopped: an agent is being rung, or the caller asked for a callback. */
-const STOP_ON = new Set(['offered', 'ringing', 'callback_requested']);
+/**
+ * Statuses in which media left playing is stopped: an agent is being rung, the caller asked for a callback, or the
+ * call still waits but is no longer ours to play to (its queue was deleted).
+ */
+const STOP_ON = new Set(['offered', 'ringing', 'callback_requested', 'queued']);
 
 type Outcome = 'applied' | 'duplicate' | 'refused';
 
