@@ -83,8 +83,8 @@ interface LegMedia {
   offerTimer: ClockTimer | undefined;
   /** The callback key was told during this wait (by an announcement or on its own). */
   callbackOffered: boolean;
-  /** The last comfort prompt played instead of an estimate (no estimate possible): the interval counts from it. */
-  lastComfortAt: number | null;
+  /** The last due announcement that recorded nothing (no estimate possible, or refused): the interval counts from it. */
+  lastUnrecordedAt: number | null;
 }
 
 /**
@@ -276,7 +276,7 @@ export class QueueMediaManager {
         announceTimer: undefined,
         offerTimer: undefined,
         callbackOffered: false,
-        lastComfortAt: null,
+        lastUnrecordedAt: null,
       };
       this.#media.set(stream, media);
       if (resuming) await this.#stopMedia(media, call.revision, `${stream}|resume|${this.#epoch}`);
@@ -364,8 +364,8 @@ export class QueueMediaManager {
 
   #announcementDue(media: LegMedia, call: MediaCall, config: QueueConfig): number | undefined {
     const due = nextAnnouncementAt(call, config);
-    if (due === undefined || media.lastComfortAt === null) return due;
-    return Math.max(due, media.lastComfortAt + config.announcements.estimatedWait.everySeconds * 1000);
+    if (due === undefined || media.lastUnrecordedAt === null) return due;
+    return Math.max(due, media.lastUnrecordedAt + config.announcements.estimatedWait.everySeconds * 1000);
   }
 
   #armCallbackOffer(stream: string, media: LegMedia, call: MediaCall, config: QueueConfig): void {
@@ -404,12 +404,20 @@ export class QueueMediaManager {
       });
       await this.#sync(stream);
       // A duplicate was recorded before (by us before a restart, or by another instance): it is not played twice.
-      if (outcome !== 'applied') return;
+      // A refusal the log does not explain (the call is still queued here): try again an interval later, not at once.
+      if (outcome !== 'applied') {
+        const after = this.model.calls.get(stream);
+        if (outcome === 'refused' && after?.state.status === 'queued' && this.#media.get(stream) === media) {
+          media.lastUnrecordedAt = now;
+          this.#armAnnouncement(stream, media, after, config);
+        }
+        return;
+      }
       this.stats.announced++;
       items.push({ prompt: { kind: 'wait-estimate', queueId, estimatedWaitSeconds, position }, playbackId: announcePlaybackId(stream, n) });
     } else {
       this.stats.comforted++;
-      media.lastComfortAt = now;
+      media.lastUnrecordedAt = now;
       items.push({ prompt: { kind: 'comfort', queueId }, playbackId: mediaPlaybackId(stream, 'comfort', this.#epoch, ++media.seq) });
     }
     const fresh = this.model.calls.get(stream);
