@@ -163,7 +163,10 @@ export class CallControlManager {
       .finally(() => {
         this.#pending--;
         this.handled++;
-        if (this.#lanes.get(streamId) === run) this.#lanes.delete(streamId);
+        if (this.#lanes.get(streamId) !== run) return;
+        this.#lanes.delete(streamId);
+        // A dispositioned call is final: its view is dropped once nothing about it is in hand.
+        if (this.#views.get(streamId)?.state.status === 'dispositioned') this.#views.delete(streamId);
       });
     this.#lanes.set(streamId, run);
   }
@@ -340,6 +343,7 @@ export class CallControlManager {
       case 'CallEnded': {
         // Legs only this manager knows: the click-to-call agent phone, a consult leg that took the call over.
         for (const [leg, d] of this.#deferred) if (d.streamId === at.streamId) this.#deferred.delete(leg);
+        for (const [id, c] of this.#consents) if (c.streamId === at.streamId) this.#consents.delete(id);
         const agentLeg = before.ownsAgentLeg ? before.agentLegUuid : before.outboundAgentLegUuid;
         // Also when the agent ended it from the desktop (the phone may still be up); a leg already gone is no error.
         if (agentLeg) {
