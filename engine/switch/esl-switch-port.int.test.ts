@@ -170,8 +170,9 @@ describe('EslSwitchPort: media and digits', () => {
     await waitFact(c, 'leg_hangup');
   });
 
-  it('a command on a channel the switch does not have is ESL_NO_SUCH_CHANNEL', async () => {
-    expect(await codeOf(port.kill({ switchId, commandId: 'k-none', legUuid: uuid(), cause: 'NORMAL_CLEARING' }))).toBe('ESL_NO_SUCH_CHANNEL');
+  it('a command on a channel the switch does not have is ESL_NO_SUCH_CHANNEL; a kill of it succeeds (the leg is gone, as asked)', async () => {
+    expect(await codeOf(port.park({ switchId, commandId: 'p-none', legUuid: uuid() }))).toBe('ESL_NO_SUCH_CHANNEL');
+    expect(await codeOf(port.kill({ switchId, commandId: 'k-none', legUuid: uuid(), cause: 'NORMAL_CLEARING' }))).toBe('resolved');
   });
 });
 

@@ -53,6 +53,18 @@ describe('EslClient against the simulator', () => {
     expect(header(job!, 'Job-UUID')).toBe('7d6594c1-42ba-4260-a4e1-a82a3d63bc4a');
   });
 
+  it('the same Job-UUID sent again while the first is out joins it: both resolve with the one result, the command runs once', async () => {
+    const events: EslEvent[] = [];
+    const c = await connect((e) => events.push(e));
+    await c.command('event json CHANNEL_CREATE BACKGROUND_JOB');
+    const leg = '2f1c0f7e-0000-4000-8000-000000000077';
+    const jobUuid = '7d6594c1-42ba-4260-a4e1-a82a3d63bc77';
+    const [a, b] = await Promise.all([c.bgapi(`originate {origination_uuid=${leg}}user/1003 &park()`, jobUuid), c.bgapi(`originate {origination_uuid=${leg}}user/1003 &park()`, jobUuid)]);
+    expect(a).toBe(`+OK ${leg}\n`);
+    expect(b).toBe(a);
+    expect(events.filter((e) => header(e, 'Event-Name') === 'CHANNEL_CREATE' && header(e, 'Unique-ID') === leg)).toHaveLength(1);
+  });
+
   it('a wrong password rejects with ESL_AUTH_FAILED', async () => {
     expect(await codeOf(EslClient.connect({ host: sim.host, port: sim.port, password: 'nope' }))).toBe('ESL_AUTH_FAILED');
   });

@@ -46,6 +46,8 @@ export class EslClient {
   private readonly rawTailBytes: number;
   private readonly pending = new Set<Pending>();
   private readonly jobs = new Map<string, { resolve: (body: string) => void; pending: Pending }>();
+  /** bgapi commands in flight by Job-UUID, so a retry of one joins it. */
+  private readonly jobPromises = new Map<string, Promise<string>>();
   private readonly closeListeners = new Set<(reason: CloseReason) => void>();
   private readonly eventListeners = new Set<(event: EslEvent) => void>();
   private rawTail: Buffer[] = [];
@@ -138,7 +140,21 @@ export class EslClient {
     assertSingleLine(command);
     assertSingleLine(jobUuid);
     if (this.isClosed) throw this.disconnected(`bgapi ${command}`);
-    return await new Promise<string>((resolve, reject) => {
+    // The same Job-UUID again while the first is out is the same command retried: it shares the first one's result
+    // (sending it twice would leave the first waiter without its BACKGROUND_JOB until it timed out).
+    const inFlight = this.jobPromises.get(jobUuid);
+    if (inFlight) return await inFlight;
+    const job = this.sendBgapi(command, jobUuid, timeoutMs);
+    this.jobPromises.set(jobUuid, job);
+    try {
+      return await job;
+    } finally {
+      this.jobPromises.delete(jobUuid);
+    }
+  }
+
+  private sendBgapi(command: string, jobUuid: string, timeoutMs: number): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
       const pending: Pending = {
         reject: (e) => {
           this.jobs.delete(jobUuid);
