@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEventStore } from '../../../adapters/event-store/open-event-store.ts';
 import type { EventStore } from '../../../adapters/event-store/port.ts';
+import { VirtualClock } from '../../clock.ts';
 import { callerLegOf, callState, SWITCH } from '../../test-support/engine-fixture.ts';
 import { FakeSwitchPort } from '../../test-support/fake-switch-port.ts';
 import { readAllOf, until } from '../../test-support/wait.ts';
@@ -29,9 +30,9 @@ describe('CallControlManager restart', () => {
     expect(errors).toEqual([]);
   });
 
-  function start(name: string): { manager: CallControlManager; port: FakeSwitchPort } {
+  function start(name: string, clock?: VirtualClock): { manager: CallControlManager; port: FakeSwitchPort } {
     const port = new FakeSwitchPort();
-    const manager = startManager(store, port, errors, name);
+    const manager = startManager(store, port, errors, name, clock);
     ports.push(port);
     running.push(manager);
     return { manager, port };
@@ -133,5 +134,63 @@ describe('CallControlManager restart', () => {
     // No leg was dialled twice across both runs.
     const dialled = [...first.port.named('originate'), ...second.port.named('originate')].map((c) => c.request.legUuid);
     expect(new Set(dialled).size).toBe(dialled.length);
+  });
+
+  it('two instances at once (each with its own copy of every fact): every switch command goes out once in all', async () => {
+    const c6 = await connectedCall(store, 'c6');
+    const a = start('cc-a');
+    const b = start('cc-b');
+    const both = (f: Parameters<FakeSwitchPort['emit']>[0]) => {
+      a.port.emit(f);
+      b.port.emit(f);
+    };
+    const all = () => [...a.port.commands, ...b.port.commands];
+    const consultLeg = consultLegUuid('c6', 'k6');
+    await api(store, { type: 'StartConsult', callId: 'c6', consultId: 'k6', target: { kind: 'agent', agentId: 'a2' } });
+    await api(store, { type: 'JoinSupervisor', callId: 'c6', supervisorId: 's1', mode: 'barge' });
+    await until(() => all().filter((c) => c.name === 'originate' || c.name === 'originateSupervisor').length === 2, 'dialled');
+    for (const p of [a.port, b.port]) p.statuses.set(consultLeg, 'ringing');
+    both(legFact('leg_answered', consultLeg, 'c6', 'consult'));
+    await until(() => all().some((c) => c.name === 'bridgeConsult'), 'bridged');
+    await until(async () => (await callState(store, 'c6')).consult?.answeredAt != null, 'answered recorded');
+    await api(store, { type: 'CompleteConsult', callId: 'c6', consultId: 'k6', mode: 'transfer' });
+    await until(() => all().filter((c) => c.name === 'kill').length >= 2, 'handed over');
+    await a.manager.idle();
+    await b.manager.idle();
+    const lines = summary(all());
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(lines.sort()).toEqual(
+      [
+        `originate legUuid=${consultLeg}`,
+        `originateSupervisor legUuid=${String(all().find((c) => c.name === 'originateSupervisor')!.request.legUuid)} targetLegUuid=${c6.agentLeg}`,
+        `bridgeConsult callerLegUuid=${c6.callerLeg} agentLegUuid=${c6.agentLeg} consultLegUuid=${consultLeg}`,
+        `bridge aLegUuid=${c6.callerLeg} bLegUuid=${consultLeg}`,
+        `kill legUuid=${c6.agentLeg}`,
+        `kill legUuid=${String(all().find((c) => c.name === 'originateSupervisor')!.request.legUuid)}`,
+      ].sort(),
+    );
+    expect((await readAllOf(store, 'call-c6')).filter((e) => e.type === 'ConsultAnswered')).toHaveLength(1);
+  });
+
+  it('a leg the switch does not have right after the claim is not given up at once: only after its ring time and a grace', async () => {
+    await connectedCall(store, 'c7');
+    const consultLeg = consultLegUuid('c7', 'k7');
+    const first = start('cc-1');
+    await api(store, { type: 'StartConsult', callId: 'c7', consultId: 'k7', target: { kind: 'agent', agentId: 'a2' } });
+    await until(() => first.port.named('originate').length === 1, 'dialled');
+    await first.manager.idle();
+    await stop(first.manager);
+
+    const clock = new VirtualClock(T0);
+    const second = start('cc-2', clock); // its fake switch has no such leg: 'absent'
+    await second.manager.idle();
+    await clock.advanceBy(30_000); // within 30 s ring + 10 s grace of the claim
+    await second.manager.idle();
+    expect((await callState(store, 'c7')).consult).not.toBeNull();
+    await clock.advanceBy(11_000);
+    await until(async () => (await callState(store, 'c7')).consult === null, 'given up');
+    expect((await readAllOf(store, 'call-c7')).find((e) => e.type === 'ConsultCancelled')?.data).toMatchObject({ reason: 'target_unavailable' });
+    await second.manager.idle();
+    expect(summary(second.port.commands)).toEqual([`kill legUuid=${consultLeg}`]);
   });
 });

@@ -18,10 +18,10 @@ import type { CallEvent } from '../../../domain/call/call-events.ts';
 import type { Party } from '../../../domain/call/call-schemas.ts';
 import { isLedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
 import { parseTenantStream } from '../../../domain/shared/tenant-stream.ts';
-import type { Clock } from '../../clock.ts';
+import type { Clock, ClockTimer } from '../../clock.ts';
 import { handleCommand, toDomainEvent } from '../../command-handling/handle-command.ts';
 import type { SwitchEndpoint, SwitchFact, SwitchPort } from '../../ports/switch-port.ts';
-import { claimSwitchCommand, isSwitchCommandClaimed } from '../../switch-commands/switch-command-claims.ts';
+import { claimSwitchCommand, isSwitchCommandClaimed, SwitchCommandIssued, switchCommandStream } from '../../switch-commands/switch-command-claims.ts';
 import { RECONCILE_ENDED } from '../../switch/reconcile-facts.ts';
 import { claimKey, conferenceRoomOf, consentPlaybackId, consultLegUuid, controlCommandId, partyLegUuid } from './call-control-ids.ts';
 import { emptyCallView, evolveCallView, isOver, type CallView } from './call-view.ts';
@@ -55,6 +55,9 @@ export interface CallControlManagerOptions {
 /** The hangup cause recorded for a leg an earlier run dialled and the switch no longer has. */
 const RESUME_GONE_CAUSE = RECONCILE_ENDED;
 
+/** How long past its ring time a leg the switch does not have may still be coming (an originate in flight), seconds. */
+const ABSENT_GRACE_SECONDS = 10;
+
 /** Refusals that only mean "already done" or "the call moved on": not errors. */
 const EXPECTED_REFUSALS = new Set([
   'AGENT_LEG_ALREADY_ANSWERED',
@@ -81,6 +84,7 @@ export class CallControlManager {
   readonly #lanes = new Map<string, Promise<void>>();
   readonly #consents = new Map<string, PendingConsent>();
   /** Completions of consults whose leg had not answered yet, by consult leg: run on its answer. */
+  readonly #rechecks = new Set<ClockTimer>();
   readonly #deferred = new Map<string, { readonly streamId: string; readonly run: () => Promise<void> }>();
   #pending = 0;
   #stopped = false;
@@ -128,6 +132,8 @@ export class CallControlManager {
   /** Stops the subscription and the facts, then waits for the work in hand. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    for (const t of this.#rechecks) t.cancel();
+    this.#rechecks.clear();
     await this.#subscription?.unsubscribe();
     await this.#iterator?.return?.();
     await this.#drain();
@@ -244,7 +250,7 @@ export class CallControlManager {
         );
         // Dialled by an earlier run: its answer (or failure) may have come while no manager listened.
         const c = this.#current(at.streamId).state.consult;
-        if (!sent && c?.consultId === e.data.consultId && c.answeredAt === null) await this.#resumeLeg(at.streamId, legUuid, 'consult');
+        if (!sent && c?.consultId === e.data.consultId && c.answeredAt === null) await this.#resumeLeg(at.streamId, legUuid, 'consult', claimKey(ev.id, 'originate-consult'));
         return;
       }
       case 'ConsultCompleted':
@@ -334,9 +340,10 @@ export class CallControlManager {
         );
         if (!sent) {
           // Dialled by an earlier run: the phones' answers may have come while no manager listened.
-          await this.#resumeLeg(at.streamId, agentLeg, 'outbound');
+          await this.#resumeLeg(at.streamId, agentLeg, 'outbound', claimKey(ev.id, 'originate-agent'));
           const customerLeg = at.callerLegUuid;
-          if (customerLeg && (await isSwitchCommandClaimed(this.#o.store, claimKey(customerLeg, 'originate-customer')))) await this.#resumeLeg(at.streamId, customerLeg, 'outbound');
+          const customerKey = customerLeg ? claimKey(customerLeg, 'originate-customer') : undefined;
+          if (customerLeg && customerKey && (await isSwitchCommandClaimed(this.#o.store, customerKey))) await this.#resumeLeg(at.streamId, customerLeg, 'outbound', customerKey);
         }
         return;
       }
@@ -573,12 +580,27 @@ export class CallControlManager {
     }
   }
 
-  /** Asks the switch where a leg dialled by an earlier run is, and handles that as the fact that was missed. */
-  async #resumeLeg(streamId: string, legUuid: string, role: 'consult' | 'outbound'): Promise<void> {
+  /**
+   * Asks the switch where a leg dialled by an earlier run (or by another instance) is, and handles that as the fact
+   * that was missed. A leg the switch does not have may still be on its way (another instance's originate in flight):
+   * it counts as gone only once its claim is older than the ring time and a grace; until then it is checked again.
+   */
+  async #resumeLeg(streamId: string, legUuid: string, role: 'consult' | 'outbound', originateKey: string): Promise<void> {
     const v = this.#current(streamId);
-    if (!v.switchId || isOver(v)) return;
+    if (!v.switchId || isOver(v) || this.#stopped) return;
     const status = await this.#o.switchPort.channelStatus(v.switchId, legUuid);
     if (status === 'ringing') return; // its answer or hangup is still to come
+    if (status === 'absent') {
+      const due = ((await claimedAt(this.#o.store, originateKey)) ?? 0) + (this.#ring() + ABSENT_GRACE_SECONDS) * 1000;
+      if (this.#o.clock.now() < due) {
+        const timer = this.#o.clock.at(due, () => {
+          this.#rechecks.delete(timer);
+          this.#enqueue(streamId, 'recheck leg', () => this.#resumeLeg(streamId, legUuid, role, originateKey));
+        });
+        this.#rechecks.add(timer);
+        return;
+      }
+    }
     const base = { switchId: v.switchId, factId: `resume/${legUuid}/${status}`, at: this.#o.clock.now(), legUuid, callId: v.scopedId, role };
     const f: SwitchFact = status === 'answered' || status === 'bridged' ? { ...base, kind: 'leg_answered' } : { ...base, kind: 'leg_hangup', cause: RESUME_GONE_CAUSE };
     if (role === 'consult') await this.#onConsultLegFact(f, v, v.switchId);
@@ -662,6 +684,19 @@ function defaultNumberEndpoint(number: string): SwitchEndpoint {
 function scopedOf(v: CallView, id: string): string {
   const tenant = parseTenantStream(v.streamId).tenant;
   return tenant === undefined ? id : `${tenant}.${id}`;
+}
+
+/** When `key` was claimed (the claimer's clock), or undefined when it was not. */
+async function claimedAt(store: EventStore, key: string): Promise<number | undefined> {
+  try {
+    for await (const e of store.readStream(switchCommandStream(key), { maxCount: 1 })) {
+      const at = (e.data as { at?: unknown }).at;
+      return e.type === SwitchCommandIssued.type && typeof at === 'number' ? at : undefined;
+    }
+  } catch (e) {
+    if (!isLedgerlineError(e, 'STREAM_NOT_FOUND')) throw e;
+  }
+  return undefined;
 }
 
 /** a < b in the log's order. */

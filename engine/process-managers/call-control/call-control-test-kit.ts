@@ -51,8 +51,8 @@ export function legFact(
 }
 
 /** A manager on `port`, started; errors collected. */
-export function startManager(store: EventStore, port: FakeSwitchPort, errors: unknown[], instanceId = 'cc-test'): CallControlManager {
-  const m = new CallControlManager({ store, switchPort: port, clock: new VirtualClock(T0), instanceId, onError: (e, what) => errors.push({ e, what }) });
+export function startManager(store: EventStore, port: FakeSwitchPort, errors: unknown[], instanceId = 'cc-test', clock = new VirtualClock(T0)): CallControlManager {
+  const m = new CallControlManager({ store, switchPort: port, clock, instanceId, onError: (e, what) => errors.push({ e, what }) });
   m.start();
   return m;
 }
