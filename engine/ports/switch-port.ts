@@ -69,6 +69,8 @@ export interface SwitchCommands {
   unhold(r: SwitchCommandBase & { readonly legUuid: string }): Promise<void>;
   /** Blind transfer of a leg into the dialplan (voicemail, external numbers, another IVR). */
   transfer(r: SwitchCommandBase & { readonly legUuid: string; readonly exten: string; readonly context?: string }): Promise<void>;
+  /** Stops whatever media plays on a leg (music, a prompt), e.g. before it is bridged. */
+  stopMedia(r: SwitchCommandBase & { readonly legUuid: string }): Promise<void>;
   /** Plays a file or stream to a leg; completion arrives as a `playback_done` fact naming `playbackId`. */
   play(r: SwitchCommandBase & { readonly legUuid: string; readonly path: string; readonly playbackId: string }): Promise<void>;
   /** Plays a prompt and collects digits; the result arrives as a `digits_collected` fact naming `collectId`. */

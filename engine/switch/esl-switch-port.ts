@@ -307,6 +307,10 @@ export class EslSwitchPort implements SwitchPort {
     }
   }
 
+  async stopMedia(r: SwitchCommandBase & { readonly legUuid: string }): Promise<void> {
+    await gw.stopMedia(this.#conn(r.switchId), r.legUuid, true, { commandId: r.commandId });
+  }
+
   async answer(r: SwitchCommandBase & { readonly legUuid: string }): Promise<void> {
     await gw.answer(this.#conn(r.switchId), r.legUuid, { commandId: r.commandId });
   }

@@ -81,6 +81,9 @@ export class FakeSwitchPort implements SwitchPort {
   kill(r: SwitchCommandBase & { legUuid: string; cause: string }): Promise<void> {
     return this.#record('kill', r);
   }
+  stopMedia(r: SwitchCommandBase & { legUuid: string }): Promise<void> {
+    return this.#record('stopMedia', r);
+  }
   answer(r: SwitchCommandBase & { legUuid: string }): Promise<void> {
     return this.#record('answer', r);
   }

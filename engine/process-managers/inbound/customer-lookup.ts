@@ -1,5 +1,5 @@
 // The data look-ups an IVR flow names (`lookup` nodes): the engine asks this port, the flow never does IO itself.
-// Adapters (an HTTP CRM, the customers table) come later; tests use the in-memory implementation below.
+// Adapters: adapters/crm (an HTTP CRM, the built-in customers table); tests use the in-memory implementation below.
 import type { VariableValue } from '../../../domain/ivr/flow-schema.ts';
 
 /** What a look-up answered: values by result field, or why it failed. */
@@ -9,7 +9,13 @@ export type LookupAnswer =
 
 /** Runs a named look-up (`customer-by-number`, …) with the flow's inputs. Should not throw; a throw counts as `error`. */
 export interface CustomerLookup {
-  lookup(name: string, inputs: Readonly<Record<string, VariableValue>>): Promise<LookupAnswer>;
+  /** `scope.tenant`: the calling call's tenant (a look-up never answers from another tenant's data). */
+  lookup(name: string, inputs: Readonly<Record<string, VariableValue>>, scope?: LookupScope): Promise<LookupAnswer>;
+}
+
+/** Whose data a look-up may read. */
+export interface LookupScope {
+  readonly tenant?: string;
 }
 
 /** A look-up function per name, for tests and local runs. An unknown name answers `not_found`. */

@@ -490,7 +490,7 @@ export class InboundCallManager {
     };
     const timer = this.#clock.at(startedAt + timeoutMs, () => deliver({ kind: 'timeout', at: startedAt + timeoutMs, turn }));
     this.#o.lookup
-      .lookup(name, inputs as Parameters<CustomerLookup['lookup']>[1])
+      .lookup(name, inputs as Parameters<CustomerLookup['lookup']>[1], call.tenant === undefined ? {} : { tenant: call.tenant })
       .catch((e: unknown): LookupAnswer => ({ ok: false, reason: 'error', message: e instanceof Error ? e.message : String(e) }))
       .then((a) => deliver({ kind: 'lookup_result', at: Math.max(startedAt, this.#clock.now()), turn, name, ok: a.ok, outputs: a.ok ? { ...a.values } : {} }));
   }

@@ -32,7 +32,7 @@ const MIN = 60_000;
 
 /** The fake port plus the stop command the manager uses when a port has it (uuid_break all). */
 class StoppablePort extends FakeSwitchPort {
-  stopMedia(r: SwitchCommandBase & { legUuid: string }): Promise<void> {
+  override stopMedia(r: SwitchCommandBase & { legUuid: string }): Promise<void> {
     this.commands.push({ name: 'stopMedia', request: r as unknown as RecordedSwitchCommand['request'] });
     return Promise.resolve();
   }
@@ -266,31 +266,6 @@ describe('QueueMediaManager', () => {
     await clock.advanceBy(0);
     // The announcement that fell due during the offer is made now.
     await until(async () => (await announced('c1')).length === 1, 'overdue announcement');
-  });
-
-  it('without a stop command, an announcement waits for the music to end; the caller hanging up ends it all', async () => {
-    port = new FakeSwitchPort();
-    await createQueue(store, 'sales', T0 - 7_200_000, announcing(60), ['a1']);
-    await busyAgentsWithHistory('sales', { a1: { talkS: 50, wrapS: 10 } });
-    const m = await start();
-    await queueCall(store, 'c1', 'sales', T0 + 1000);
-    await until(() => plays('c1').length === 1, 'hold music');
-    await clock.advanceTo(T0 + 1000 + MIN);
-    await until(async () => (await announced('c1')).length === 1, 'announcement recorded');
-    await settle(m);
-    expect(plays('c1')).toHaveLength(1);
-    port.emit(fact('playback_done', clock.now(), { legUuid: callerLegOf('c1') }, { playbackId: plays('c1')[0]!.playbackId }));
-    await until(() => plays('c1').length === 2, 'announcement after the music');
-    expect(plays('c1')[1]!.playbackId).toBe(announcePlaybackId('call-c1', 1));
-
-    await callDoes(store, { type: 'EndCall', commandId: 'hangup', at: T0 + 70_000, callId: 'c1', cause: 'NORMAL_CLEARING', hungUpBy: 'caller' });
-    await until(async () => (await callState(store, 'c1')).status === 'ended', 'ended');
-    await settle(m);
-    const before = port.commands.length;
-    port.emit(fact('playback_done', clock.now(), { legUuid: callerLegOf('c1') }, { playbackId: announcePlaybackId('call-c1', 1) }));
-    await clock.advanceTo(T0 + 1000 + 3 * MIN);
-    await settle(m);
-    expect(port.commands.length).toBe(before);
   });
 
   it('serves tenant-scoped calls: the queue, agents and handle times of the call\'s tenant, commands on the call\'s own stream', async () => {

@@ -42,7 +42,7 @@ import { defaultQueuePromptPath, type QueuePrompt } from './queue-prompts.ts';
 
 export interface QueueMediaManagerOptions {
   readonly store: EventStore;
-  /** Any port; when it also has `stopMedia` (uuid_break all), media is stopped before announcements and bridges. */
+  /** The switch: `stopMedia` (uuid_break all) stops media before announcements and bridges. */
   readonly switchPort: SwitchPort;
   readonly clock: Clock;
   /** This instance's name (the actor of its commands, and part of its playback ids). */
@@ -116,8 +116,7 @@ export class QueueMediaManager {
     this.#o = options;
     this.model = new QueueMediaModel(options.handleTimeSamples !== undefined ? { handleTimeSamples: options.handleTimeSamples } : {});
     this.#promptPath = options.promptPath ?? defaultQueuePromptPath;
-    const port = options.switchPort as SwitchPort & Partial<MediaStopper>;
-    this.#stopper = typeof port.stopMedia === 'function' ? { stopMedia: (r) => port.stopMedia!(r) } : undefined;
+    this.#stopper = { stopMedia: (r) => options.switchPort.stopMedia(r) };
   }
 
   /** Catches up from the start of the log, puts every waiting caller's media in place, then follows the log and the switch. */

@@ -317,7 +317,7 @@ export class RoutingManager {
         await this.#reconcileCall(t, e.data.callId);
         return;
       case 'CallEnded':
-        await this.#onCallEnded(t, e.data.callId, e.data.hungUpBy, e.data.agentId);
+        await this.#onCallEnded(t, e.data.callId, e.data.hungUpBy, e.data.agentId, e.data.cause);
         this.#requestRoute();
         return;
       case 'CallbackRequested':
@@ -711,9 +711,10 @@ export class RoutingManager {
     await this.#callCommand(t, { type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: failure });
   }
 
-  async #onCallEnded(t: Tenant, callId: string, hungUpBy: string, connectedAgentId: string | null): Promise<void> {
+  async #onCallEnded(t: Tenant, callId: string, hungUpBy: string, connectedAgentId: string | null, cause: string): Promise<void> {
     const call = this.#m(t).call(callId);
-    if (call?.switchId && call.callerLegUuid && hungUpBy !== 'caller') {
+    // A caller transferred out (to a number) lives on elsewhere on the switch: only our side of the call ended.
+    if (call?.switchId && call.callerLegUuid && hungUpBy !== 'caller' && cause !== 'TRANSFERRED_EXTERNAL') {
       // A failed kill must not keep the agents from their wrap-up: report it and go on.
       await this.#o.switchPort
         .kill({ switchId: call.switchId, commandId: engineCommandId(scopedId(t, callId), 'kill-caller'), legUuid: call.callerLegUuid, cause: 'NORMAL_CLEARING' })
