@@ -3,7 +3,9 @@
 // the benchmarks start it the same way; nothing here decides anything.
 import type { EventStore } from '../adapters/event-store/port.ts';
 import type { Clock } from './clock.ts';
+import { CallControlManager, type CallControlManagerOptions } from './process-managers/call-control/call-control-manager.ts';
 import { InboundCallManager, type FlowForDid } from './process-managers/inbound/inbound-call-manager.ts';
+import { QueueMediaManager } from './process-managers/queue-media/queue-media-manager.ts';
 import type { CustomerLookup } from './process-managers/inbound/customer-lookup.ts';
 import { RoutingManager, type RoutingManagerOptions } from './process-managers/routing/routing-manager.ts';
 import type { SwitchPort } from './ports/switch-port.ts';
@@ -22,6 +24,13 @@ export interface EngineOptions {
   readonly lookup: CustomerLookup;
   readonly agentEndpoint?: RoutingManagerOptions['agentEndpoint'];
   readonly customerEndpoint?: RoutingManagerOptions['customerEndpoint'];
+  /** How supervisors and external numbers are dialled, where recordings go, … (the in-call control's options). */
+  readonly callControl?: Partial<Pick<CallControlManagerOptions, 'supervisorEndpoint' | 'numberEndpoint' | 'externalTransfer' | 'consentPromptPath' | 'recordingPath' | 'holdMusicPath'>>;
+  /**
+   * Which calls this process plays queue media to (default: all). With several processes on one switch each must own
+   * a share, or callers hear the music twice; everything else is shared safely through expected revisions and ids.
+   */
+  readonly ownsCall?: (callStream: string) => boolean;
   /** Every error a manager survived, with where it happened. */
   readonly onError?: (error: unknown, where: string) => void;
 }
@@ -30,6 +39,8 @@ export interface EngineOptions {
 export interface Engine {
   readonly routing: RoutingManager;
   readonly inbound: InboundCallManager;
+  readonly callControl: CallControlManager;
+  readonly queueMedia: QueueMediaManager;
   readonly timers: TimerService;
   readonly fanOut: FactFanOut;
   /**
@@ -66,14 +77,34 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
     lookup: o.lookup,
     onError: (e, context) => onError(e, `inbound${context.callId ? ` ${context.callId}` : ''}`),
   });
+  const callControl = new CallControlManager({
+    store: o.store,
+    switchPort: fanOut.consumer('call-control'),
+    clock: o.clock,
+    instanceId: o.instanceId,
+    ...(o.agentEndpoint ? { agentEndpoint: o.agentEndpoint } : {}),
+    ...o.callControl,
+    onError: (e, context) => onError(e, `call control: ${String(context)}`),
+  });
+  const queueMedia = new QueueMediaManager({
+    store: o.store,
+    switchPort: fanOut.consumer('queue-media'),
+    clock: o.clock,
+    instanceId: o.instanceId,
+    ...(o.ownsCall ? { ownsCall: o.ownsCall } : {}),
+    onError: (e, context) => onError(e, `queue media: ${context}`),
+  });
   fanOut.start();
   timers.start();
   inbound.start();
-  await routing.start();
+  callControl.start();
+  await Promise.all([routing.start(), queueMedia.start()]);
   let stopped: Promise<void> | undefined;
   return {
     routing,
     inbound,
+    callControl,
+    queueMedia,
     timers,
     fanOut,
     openChannels: (switchId) => openChannelsOf(routing, switchId),
@@ -81,6 +112,8 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
       stopped ??= (async () => {
         await routing.stop();
         await inbound.stop();
+        await callControl.stop();
+        await queueMedia.stop();
         await timers.stop();
       })();
       return stopped;
