@@ -20,8 +20,8 @@ node_modules/.package-lock.json: package-lock.json
 
 deps: node_modules/.package-lock.json ## Install dependencies with npm ci (only when the lock file changed)
 
-run: deps ## Start Ledgerline on the embedded PGlite store under .data/
-	./ledgerline serve
+run: deps ## The demo: simulator, engine, API and wallboard on the embedded PGlite store under .data/ (Ctrl-C stops it)
+	./ledgerline demo
 
 test: deps ## Install and start services, type-check, lint, and run every test; ends with "N passed, N failed"
 	infra/services/services.sh start --install

@@ -7,7 +7,8 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
-  serve: { summary: 'Run Ledgerline: HTTP API and projections on the configured event store', load: () => import('./commands/serve.ts') },
+  serve: { summary: 'Run Ledgerline: engine (when ESL_HOSTS is set), HTTP API and projections on the configured event store', load: () => import('./commands/serve.ts') },
+  demo: { summary: 'The demo: simulator, engine, API and wallboard in one process on .data/ (what make run starts; demo [--rate 0.25])', load: () => import('./commands/demo.ts') },
   sim: { summary: 'Run the FreeSWITCH Event Socket simulator (sim --port 8021 --password ClueCon)', load: () => import('./commands/sim.ts') },
   keys: { summary: 'API keys: keys create --role <role> --tenant <t> [--agent <id>] [--name <label>] | keys list [--tenant <t>] | keys revoke <keyId>', load: () => import('./commands/keys.ts') },
   projections: { summary: 'Projection status and blue-green rebuilds (projections status [--json] | projections rebuild <name>)', load: () => import('./commands/projections.ts') },

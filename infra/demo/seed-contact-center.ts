@@ -9,6 +9,9 @@ import { ivrFlowDecider } from '../../domain/ivr-flow/ivr-flow-decider.ts';
 import { parseQueueCommand } from '../../domain/queue/queue-commands.ts';
 import { queueDecider } from '../../domain/queue/queue-decider.ts';
 import type { QueueSettingsInput } from '../../domain/queue/queue-settings.ts';
+import { parseNumberCommand } from '../../domain/number/number-commands.ts';
+import { numberDecider } from '../../domain/number/number-decider.ts';
+import { numberStream } from '../../domain/number/number-key.ts';
 import { tenantStream } from '../../domain/shared/tenant-stream.ts';
 import { handleCommand } from '../../engine/command-handling/handle-command.ts';
 
@@ -44,6 +47,10 @@ export async function seedContactCenter(store: EventStore, spec: ContactCenterSp
         ctx,
       );
     }
+  }
+  for (const [number, flowId] of Object.entries(spec.numbers)) {
+    const assign = parseNumberCommand({ type: 'AssignNumber', commandId: cid('number', number), at, number, flowId });
+    await handleCommand(store, numberDecider, numberStream(t, number), assign, ctx);
   }
   for (const a of spec.agents) {
     const login = parseAgentCommand({ type: 'LogIn', commandId: cid('agent', a.id, 'login'), at, agentId: a.id, skills: [...(a.skills ?? [])], capacity: { voice: 1 }, ready: a.ready ?? true });
