@@ -103,18 +103,19 @@ export interface LocalEngine {
 
 /** The engine in this process, on `store`, talking ESL to the simulator. */
 export async function startLocalEngine(store: EventStore, sw: SwitchUnderTest, spec: ContactCenterSpec, instanceId = `e2e-${randomUUID().slice(0, 8)}`): Promise<LocalEngine> {
-  let engine: Engine | undefined;
+  // The port asks the engine for its open channels on reconnect; the engine needs the port first.
+  const ref: { engine?: Engine } = {};
   const port = new EslSwitchPort({
     switches: [{ host: sw.sim.host, port: sw.sim.port }],
     password: sw.sim.password,
     commandTimeoutMs: 10_000,
-    openChannels: (switchId) => (engine ? engine.openChannels(switchId) : []),
+    openChannels: (switchId) => (ref.engine ? ref.engine.openChannels(switchId) : []),
     connection: { heartbeatMisses: 0 },
   });
   const ready = await port.start(10_000);
   if (ready.notReady.length > 0) throw new Error(`switch not reachable: ${ready.notReady.join(', ')}`);
   const errors: { where: string; error: unknown }[] = [];
-  engine = await startEngine({
+  const engine = (ref.engine = await startEngine({
     store,
     switchPort: port,
     clock: engineClockOf(sw.anchors),
@@ -122,13 +123,13 @@ export async function startLocalEngine(store: EventStore, sw: SwitchUnderTest, s
     flowForDid: flowForDidOf(spec),
     lookup: new InMemoryCustomerLookup(),
     onError: (error, where) => errors.push({ where, error }),
-  });
+  }));;
   return {
     engine,
     port,
     errors,
     async stop() {
-      await engine!.stop();
+      await engine.stop();
       port.close();
     },
   };

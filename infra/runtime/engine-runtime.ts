@@ -64,18 +64,19 @@ export async function startEngineRuntime(config: Config, deps: { store: EventSto
   directory.start();
   await directory.ready;
   const lookup = await customerLookupOf(config, deps.db);
-  let engine: Engine | undefined;
+  // The port asks the engine for its open channels on reconnect; the engine needs the port first.
+  const ref: { engine?: Engine } = {};
   const port = new EslSwitchPort({
     switches,
     password: config.ESL_PASSWORD,
     commandTimeoutMs: config.ESL_COMMAND_TIMEOUT_MS,
     logger: deps.logger,
-    openChannels: (switchId) => engine?.openChannels(switchId) ?? [],
+    openChannels: (switchId) => ref.engine?.openChannels(switchId) ?? [],
   });
   // Switches that are not up yet keep being retried; the engine starts anyway (calls wait for a switch).
   await port.start(10_000);
   const ownsCall = shardOf(config.ENGINE_SHARD);
-  engine = await startEngine({
+  const engine = (ref.engine = await startEngine({
     store: deps.store,
     switchPort: port,
     clock,
@@ -86,7 +87,7 @@ export async function startEngineRuntime(config: Config, deps: { store: EventSto
     lookup,
     ...(ownsCall ? { ownsCall } : {}),
     onError: deps.onError,
-  });
+  }));;
   const started = engine;
   let lastCount = new Map<string, { events: number; at: number }>();
   return {
