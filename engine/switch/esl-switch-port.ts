@@ -21,7 +21,7 @@ import type {
 } from '../ports/switch-port.ts';
 import { BoundedMap } from './bounded-map.ts';
 import { FactBuffer } from './fact-buffer.ts';
-import { reconcileFacts } from './reconcile-facts.ts';
+import { adoptedCallerFacts, reconcileFacts } from './reconcile-facts.ts';
 import { type MediaIds, toPortFact } from './to-port-fact.ts';
 
 export interface EslSwitchPortOptions {
@@ -166,6 +166,10 @@ export class EslSwitchPort implements SwitchPort {
       if (this.#hungUp.has(fact.legUuid)) continue;
       this.#buffer.push(fact, true);
       this.#sawHangup(fact.legUuid);
+    }
+    for (const fact of adoptedCallerFacts(report)) {
+      if (this.#recentFactIds.has(fact.factId)) continue;
+      if (this.#buffer.push(fact, true)) this.#recentFactIds.set(fact.factId, true);
     }
     if (report.adopted.length > 0) {
       this.#logger.info({ switchId: report.switchId, adopted: report.adopted.map((c) => c.uuid) }, 'switch port: live channels the engine did not know');

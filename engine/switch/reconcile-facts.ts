@@ -1,7 +1,8 @@
 // A ReconcileReport as port facts: a channel the engine believed live that the switch no longer has ended while we
 // were not listening, so it becomes a leg_hangup (cause RECONCILE_ENDED, or SWITCH_RESTARTED when the Core-UUID
-// changed). Adopted channels have no port fact (the port cannot say "a leg you did not know exists"); the port
-// hands the report to its `onAdopted` callback instead. Pure.
+// changed). An adopted channel that is a caller on one of our numbers (inbound, none of our variables: its first
+// events came while nobody listened, e.g. during a restart) becomes the leg_answered / leg_ringing it missed, so
+// the call is taken up instead of being left parked; other adopted channels go to the port's `onAdopted`. Pure.
 import type { ReconcileReport } from '../../adapters/freeswitch/connection/reconcile.ts';
 import type { SwitchFact } from '../ports/switch-port.ts';
 
@@ -20,4 +21,26 @@ export function reconcileFacts(report: ReconcileReport): SwitchFact[] {
     legUuid,
     cause,
   }));
+}
+
+/** Callers that arrived while nobody listened: the first fact they would have produced, once per leg. */
+export function adoptedCallerFacts(report: ReconcileReport): SwitchFact[] {
+  const out: SwitchFact[] = [];
+  for (const c of report.adopted) {
+    if (c.direction !== 'inbound' || c.destinationNumber === undefined || (c.ledgerline?.role !== undefined && c.ledgerline.role !== 'caller')) continue;
+    const answered = c.callState === 'ACTIVE' || c.callState === 'HELD';
+    if (!answered && c.callState !== 'RINGING' && c.callState !== 'EARLY') continue;
+    out.push({
+      kind: answered ? 'leg_answered' : 'leg_ringing',
+      switchId: report.switchId,
+      factId: `adopt/${report.switchId}/${report.coreUuid ?? ''}/${c.uuid}`,
+      at: report.at,
+      legUuid: c.uuid,
+      direction: 'inbound',
+      did: c.destinationNumber,
+      ...(c.callerIdNumber !== undefined ? { callerNumber: c.callerIdNumber } : {}),
+      ...(c.callerIdName !== undefined ? { callerName: c.callerIdName } : {}),
+    });
+  }
+  return out;
 }
