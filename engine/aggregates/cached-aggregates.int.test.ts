@@ -13,6 +13,7 @@ import { CachedAggregates } from './cached-aggregates.ts';
 
 const cmd = (input: Record<string, unknown>) => parseAgentCommand({ agentId: 'a1', ...input });
 const logIn = cmd({ type: 'LogIn', commandId: 'c-login', at: 1000, skills: [], capacity: { voice: 1 } });
+const logIn2 = cmd({ type: 'LogIn', agentId: 'a2', commandId: 'a2-login', at: 1000, skills: [], capacity: { voice: 1 } });
 
 describe('CachedAggregates', () => {
   let store: EventStore;
@@ -96,5 +97,21 @@ describe('CachedAggregates', () => {
     await cache.get(agentDecider, agentStream('a1'));
     cache.observe(agentDecider, all[0]!); // older: ignored
     expect(cache.peek<{ state: string }>(agentStream('a1'))?.state.state).toBe('not_ready');
+  });
+
+  it('observe(…, fromStart) starts an entry at a stream\'s first event, and the next command appends without reading', async () => {
+    await handleCommand(store, agentDecider, agentStream('a2'), logIn2);
+    const all = [];
+    for await (const e of store.readStream(agentStream('a2'))) all.push(e);
+    cache.observe(agentDecider, all[0]!); // without fromStart: nothing cached
+    expect(cache.peek(agentStream('a2'))).toBeUndefined();
+    cache.observe(agentDecider, all[0]!, true);
+    expect(cache.peek(agentStream('a2'))?.revision).toBe(0n);
+    const loads = cache.stats.loads + cache.stats.refreshes;
+    const out = await cache.run(agentDecider, agentStream('a2'), cmd({ type: 'MakeReady', agentId: 'a2', commandId: 'a2-ready', at: 1500 }));
+    expect(out.state.state).toBe('ready');
+    expect(cache.stats.loads + cache.stats.refreshes).toBe(loads);
+    const again = await cache.run(agentDecider, agentStream('a2'), logIn2); // its command id came with the observed event
+    expect(again.duplicate).toBe(true);
   });
 });

@@ -59,10 +59,16 @@ export class CachedAggregates {
 
   /**
    * Feeds an event seen elsewhere (a subscription). Applied when it is the next revision; ignored when already
-   * applied; a gap drops the entry so the next use reads the stream again.
+   * applied; a gap drops the entry so the next use reads the stream again. `fromStart`: a stream's first event
+   * (revision 0) starts an entry, for a caller that sees every event of the stream in order (a subscription to the
+   * whole log), so its first command on the stream need not read it.
    */
-  observe<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: RecordedEvent): void {
-    const e = this.#entries.get(recorded.streamId);
+  observe<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: RecordedEvent, fromStart = false): void {
+    let e = this.#entries.get(recorded.streamId);
+    if (!e && fromStart && recorded.revision === 0n) {
+      e = { state: decider.initialState, revision: undefined, commandIds: new Set(), decider: decider as unknown as Entry['decider'] };
+      this.#touch(recorded.streamId, e);
+    }
     if (!e) return;
     const next = e.revision === undefined ? 0n : e.revision + 1n;
     if (recorded.revision < next) return;

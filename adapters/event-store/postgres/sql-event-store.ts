@@ -49,7 +49,7 @@ import {
   validateStreamName,
 } from '../validation.ts';
 import { migrateEventStore } from './migrations/index.ts';
-import { PollingSubscription } from './polling-subscription.ts';
+import { PollingSubscription, type Wake } from './polling-subscription.ts';
 
 /** Tuning and test hooks shared by the PostgreSQL and PGlite stores. */
 export interface SqlEventStoreOptions {
@@ -152,7 +152,7 @@ class SqlEventStore implements EventStore {
   readonly #batchSize: number;
   readonly #commitDelayMs: (() => number) | undefined;
   readonly #runPrepared: SqlEventStoreDriverHooks['runPrepared'];
-  readonly #wakers = new Set<() => void>();
+  readonly #wakers = new Set<Wake>();
   readonly #subscriptions = new Set<PollingSubscription>();
   #closed = false;
 
@@ -224,12 +224,9 @@ class SqlEventStore implements EventStore {
       case 'conflict':
         throw new WrongExpectedVersionError(stream, expected, row.o_actual === 'no_stream' || row.o_actual === null ? 'no_stream' : BigInt(row.o_actual));
     }
-    if (row.o_outcome === 'ok') this.#wake();
-    return {
-      success: true,
-      nextExpectedRevision: BigInt(row.o_next_revision!),
-      position: { commit: BigInt(row.o_tx!), prepare: BigInt(row.o_seq!) },
-    };
+    const position = { commit: BigInt(row.o_tx!), prepare: BigInt(row.o_seq!) };
+    if (row.o_outcome === 'ok') this.#wake(stream, valid, position);
+    return { success: true, nextExpectedRevision: BigInt(row.o_next_revision!), position };
   }
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -355,7 +352,10 @@ class SqlEventStore implements EventStore {
       }
       return { events, full: rows.length >= limit, checkpoint };
     };
-    return this.#subscribe(poll, onCheckpoint);
+    const wants = (stream: string, types: readonly string[]) =>
+      (streamPrefixes === undefined || streamPrefixes.some((p) => stream.startsWith(p))) &&
+      (typePrefixes === undefined || types.some((t) => typePrefixes.some((p) => t.startsWith(p))));
+    return this.#subscribe(poll, onCheckpoint, wants, true);
   }
 
   subscribeToStream(stream: string, options: SubscribeToStreamOptions = {}): StreamSubscription {
@@ -386,7 +386,7 @@ class SqlEventStore implements EventStore {
       if (events.length > 0) after = events[events.length - 1]!.revision;
       return { events, full: events.length >= limit, checkpoint: undefined };
     };
-    return this.#subscribe(poll, undefined);
+    return this.#subscribe(poll, undefined, (s) => s === stream, false);
   }
 
   async setStreamMetadata(stream: string, metadata: StreamMetadata, options: AppendOptions = {}): Promise<AppendResult> {
@@ -532,10 +532,14 @@ class SqlEventStore implements EventStore {
   #subscribe(
     poll: () => Promise<{ events: RecordedEvent[]; full: boolean; checkpoint: Position | undefined }>,
     onCheckpoint: SubscribeToAllOptions['onCheckpoint'],
+    wants: (stream: string, types: readonly string[]) => boolean,
+    heldBack: boolean,
   ): StreamSubscription {
     const sub: PollingSubscription = new PollingSubscription({
       poll,
       onCheckpoint,
+      wants,
+      heldBack,
       idleMs: this.#pollIntervalMs,
       wakers: this.#wakers,
       onEnd: () => this.#subscriptions.delete(sub),
@@ -544,8 +548,11 @@ class SqlEventStore implements EventStore {
     return sub;
   }
 
-  #wake(): void {
-    for (const wake of this.#wakers) wake();
+  /** Tells this instance's subscriptions that `stream` got `events` at `position` (a hint: see polling-subscription.ts). */
+  #wake(stream: string, events: readonly { type: string }[], position: Position): void {
+    if (this.#wakers.size === 0) return;
+    const types = events.map((e) => e.type);
+    for (const wake of this.#wakers) wake(stream, types, position);
   }
 
   async #rows<R = EventRow>(query: RawBuilder<unknown>): Promise<R[]> {

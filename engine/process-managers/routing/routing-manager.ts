@@ -267,10 +267,19 @@ export class RoutingManager {
     this.#lastEventId = recorded.id;
     // The stream names the tenant: its model takes the event, and every reaction stays in that tenant's streams.
     const { category, tenant: t } = parseTenantStream(recorded.streamId);
-    if (category === 'agent') this.#agg.observe(agentDecider, recorded);
-    else if (category === 'call') this.#agg.observe(callDecider, recorded);
+    if (category === 'agent') this.#agg.observe(agentDecider, recorded, true);
+    else if (category === 'call') this.#agg.observe(callDecider, recorded, true);
     if (!this.#m(t).apply(recorded.streamId, recorded.revision, event)) return;
-    if (this.#live) await this.#react(t, event);
+    if (!this.#live) return;
+    // The mailbox only folds the log into the model and asks for routing: a reaction that writes or talks to the
+    // switch runs in its call's lane (in order with that call's facts), so a queued call never waits behind it.
+    if (!REACTED.has(event.type)) {
+      if (ROUTE_ONLY.has(event.type) || event.type.startsWith('Queue')) this.#requestRoute();
+      return;
+    }
+    const data = event.data as { callId?: unknown };
+    const lane = typeof data.callId === 'string' ? scopedId(t, data.callId) : recorded.streamId;
+    this.#inLane(lane, () => this.#react(t, event), `reaction to ${event.type}`);
   }
 
   /** What an event (new to this manager) calls for. */
@@ -573,14 +582,23 @@ export class RoutingManager {
       this.stats.offerRefusals++;
       return;
     }
-    const onCall = await this.#callCommand(t, { type: 'OfferToAgent', commandId: engineCommandId(offerId, 'offer-call'), at: now, callId: a.callId, agentId, offerId });
+    // The call's offer and the agent leg's claim go to two different streams at once: the leg is dialled only when
+    // both succeeded. A claim whose call refused the offer is never sent (as after a crash between claim and send).
+    const claim = this.#claimOriginate(t, agentId, a.callId, offerId);
+    const onCall = await this.#callCommand(t, { type: 'OfferToAgent', commandId: engineCommandId(offerId, 'offer-call'), at: now, callId: a.callId, agentId, offerId }).catch(
+      async (error: unknown) => {
+        await claim.catch(() => undefined);
+        throw error;
+      },
+    );
     if ('refused' in onCall) {
       this.stats.offerRefusals++;
+      await claim.catch(() => undefined);
       await this.#agentCommand(t, { type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at: now, agentId, offerId, reason: 'rescinded' }, 'offer');
       return;
     }
     this.stats.offers++;
-    await this.#originate(t, agentId, a.callId, offerId);
+    if (await claim) await this.#sendOriginate(t, agentId, a.callId, offerId);
     const s = this.#m(t).agents.get(agentId)?.state;
     // Off the routing path: the next pass need not wait for it (a lost timer is scheduled again on resume).
     if (s?.call?.offerId === offerId) void this.#guard(() => this.#ensureRingTimer(t, agentId, offerId, s.call!.expiresAt), `ring timer ${offerId}`);
@@ -588,18 +606,32 @@ export class RoutingManager {
 
   /** Dials the agent leg unless it was claimed before; true when this call sent it. */
   async #originate(t: Tenant, agentId: string, callId: string, offerId: string): Promise<boolean> {
+    if (!(await this.#claimOriginate(t, agentId, callId, offerId))) return false;
+    await this.#sendOriginate(t, agentId, callId, offerId);
+    return true;
+  }
+
+  /** Claims the agent leg's originate; true when this caller must send it. */
+  async #claimOriginate(t: Tenant, agentId: string, callId: string, offerId: string): Promise<boolean> {
     const call = this.#m(t).call(callId);
     const agent = this.#m(t).agents.get(agentId)?.state;
-    if (!call?.switchId || !agent?.call) return false;
+    if (!call?.switchId || agent?.call?.offerId !== offerId) return false;
     const legUuid = agentLegUuidFor(offerId);
-    const commandId = engineCommandId(offerId, 'originate');
-    const claimed = await claimSwitchCommand(this.#o.store, { key: `originate|${legUuid}`, command: 'originate', switchId: call.switchId, at: this.#o.clock.now(), issuer: this.#o.instanceId });
-    if (!claimed) return false;
+    return claimSwitchCommand(this.#o.store, { key: `originate|${legUuid}`, command: 'originate', switchId: call.switchId, at: this.#o.clock.now(), issuer: this.#o.instanceId });
+  }
+
+  /** Sends the claimed originate; a refusal by the switch withdraws the offer. */
+  async #sendOriginate(t: Tenant, agentId: string, callId: string, offerId: string): Promise<void> {
+    const call = this.#m(t).call(callId);
+    const agent = this.#m(t).agents.get(agentId)?.state;
+    // Withdrawn between the claim and now: never dial an agent for an offer it no longer holds (claimed, unsent).
+    if (!call?.switchId || agent?.call?.offerId !== offerId) return;
+    const legUuid = agentLegUuidFor(offerId);
     this.stats.originates++;
     try {
       await this.#o.switchPort.originate({
         switchId: call.switchId,
-        commandId,
+        commandId: engineCommandId(offerId, 'originate'),
         legUuid,
         endpoint: (this.#o.agentEndpoint ?? defaultEndpoint)(scopedId(t, agentId), { tenant: t, agentId }),
         // ledgerline_call_id (and so the facts' callId) is the call's scoped id: the stream name without `call-`.
@@ -616,7 +648,6 @@ export class RoutingManager {
       await this.#agentCommand(t, { type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'rescinded' }, 'originate');
       await this.#callCommand(t, { type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: 'error' });
     }
-    return true;
   }
 
   // ---- switch facts ----------------------------------------------------------------------------------------------
@@ -909,6 +940,12 @@ export class RoutingManager {
     return this.#o.danglingOfferGraceMs ?? 5000;
   }
 }
+
+/** Events whose only reaction is a routing pass (see #react). */
+const ROUTE_ONLY = new Set(['CallQueued', 'CallPriorityChanged', 'CallbackCompleted', 'AgentReady', 'AgentSkillsChanged', 'AgentStateForced', 'AgentWrapUpEnded', 'AgentLoggedIn', 'AgentLoggedOut', 'AgentNotReady', 'AgentBrokeOut']);
+
+/** Events #react writes or calls the switch for (every other event needs at most a routing pass). */
+const REACTED = new Set(['AgentLegFailed', 'AgentOffered', 'AgentWrapUpStarted', 'AgentWrapUpExtended', 'AgentOfferMissed', 'AgentOfferCancelled', 'CallOfferCancelled', 'CallOfferedToAgent', 'CallEnded', 'CallbackRequested', 'CallbackScheduled', 'CallbackFailed', 'CallbackAttempted', 'CallOverflowed']);
 
 const OVERFLOW_REASON: Record<ExitReason, 'max_wait' | 'no_agents' | 'max_queue_length'> = {
   'max-wait': 'max_wait',

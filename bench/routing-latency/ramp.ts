@@ -1,0 +1,208 @@
+// One store's ramp: the simulator and the engine over TCP on a shared accelerated clock, the new-call rate raised
+// step by step (each step held for a fixed wall time, the previous step's calls still running), and per step the
+// routing latency of the calls that found an agent free (see latency-probe.ts for the exact definitions).
+import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import type { EventStore } from '../../adapters/event-store/port.ts';
+import { startEngine, type Engine } from '../../engine/engine.ts';
+import { InMemoryCustomerLookup } from '../../engine/process-managers/inbound/customer-lookup.ts';
+import { EslSwitchPort } from '../../engine/switch/esl-switch-port.ts';
+import { flowForDidOf, seedContactCenter } from '../../infra/demo/seed-contact-center.ts';
+import { anchorsNow, startSwitch } from '../../infra/e2e/engine-harness.ts';
+import { engineClockOf } from '../../infra/runtime/shared-clock.ts';
+import type { TrafficGenerator } from '../../infra/simulator/traffic/traffic-generator.ts';
+import { agentIds, benchContactCenter, stepTraffic } from './bench-contact-center.ts';
+import { LatencyProbe, PHASES, type CallTimes } from './latency-probe.ts';
+
+export interface RampSettings {
+  readonly factor: number;
+  readonly agents: number;
+  readonly rates: readonly number[];
+  readonly stepSeconds: number;
+  /** Calls queued in the first seconds of a step are not counted (the rate has just changed). */
+  readonly settleSeconds: number;
+  readonly targetP99Ms: number;
+  /** Stop the ramp after this many steps in a row missed the target. */
+  readonly stopAfterMisses: number;
+  readonly warmupRate: number;
+  readonly warmupSeconds: number;
+}
+
+/** One step's figures. */
+export interface StepResult {
+  readonly targetRate: number;
+  /** Calls queued per wall second in the counted window (what the switch and the inbound manager delivered). */
+  readonly queuedPerSecond: number;
+  readonly counted: number;
+  /** Calls queued while no agent was free (left out). */
+  readonly notEligible: number;
+  /** Counted calls never offered by the end of the run (counted as infinitely late). */
+  readonly neverOffered: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly meetsTarget: boolean;
+  /** CPU of this process (engine + simulator + driver) over the step, in cores. */
+  readonly processCpuCores: number;
+  /** Appends per wall second through the engine's store. */
+  readonly appendsPerSecond: number;
+  /** Event-loop delay p99 over the step (ms): time a ready callback waited for the loop. */
+  readonly eventLoopDelayP99Ms: number;
+  /** Per phase (ms since the previous one, from `queued`), p50 and p99 over the counted calls that were offered. */
+  readonly phases: Record<string, { p50: number; p99: number }>;
+}
+
+export interface RampResult {
+  readonly steps: StepResult[];
+  /** The highest step rate whose p99 stayed under the target (0 when none did). */
+  readonly highestRateMeetingTarget: number;
+  readonly routingStats: Engine['routing']['stats'];
+  readonly errors: number;
+  readonly firstErrors: string[];
+}
+
+/** Runs the ramp on `store` (already opened and empty); logs with `log`. */
+export async function runRamp(store: EventStore, s: RampSettings, log: (msg: string) => void): Promise<RampResult> {
+  const probe = new LatencyProbe();
+  const anchors = anchorsNow(s.factor);
+  const spec = benchContactCenter(s.agents);
+  const sw = await startSwitch(anchors, { seed: 'routing-latency', users: agentIds(s.agents) });
+  await seedContactCenter(store, spec, anchors.anchorSimMs);
+  const ref: { engine?: Engine } = {};
+  const port = new EslSwitchPort({
+    switches: [{ host: sw.sim.host, port: sw.sim.port }],
+    password: sw.sim.password,
+    commandTimeoutMs: 10_000,
+    openChannels: (switchId) => (ref.engine ? ref.engine.openChannels(switchId) : []),
+    connection: { heartbeatMisses: 0 },
+  });
+  const ready = await port.start(10_000);
+  if (ready.notReady.length > 0) throw new Error(`switch not reachable: ${ready.notReady.join(', ')}`);
+  const errors: string[] = [];
+  let errorCount = 0;
+  const engine = await startEngine({
+    store: probe.wrapStore(store),
+    switchPort: probe.wrapSwitch(port),
+    clock: engineClockOf(anchors),
+    instanceId: `bench-${randomUUID().slice(0, 8)}`,
+    flowForDid: flowForDidOf(spec),
+    lookup: new InMemoryCustomerLookup(),
+    onError: (error, where) => {
+      errorCount++;
+      if (errors.length < 10) errors.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+    },
+  });
+  ref.engine = engine;
+  const routing = engine.routing;
+  probe.model = () => routing.model;
+  const generators: TrafficGenerator[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  try {
+    const hold = async (rate: number, seconds: number, seed: string) => {
+      generators.push(sw.traffic(stepTraffic(seed, rate, s.factor, seconds)));
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+    };
+    log(`warm-up ${s.warmupRate} calls/s for ${s.warmupSeconds} s`);
+    await hold(s.warmupRate, s.warmupSeconds, 'warmup');
+    const windows: { rate: number; from: number; to: number; cpu: NodeJS.CpuUsage; appends: number; loopP99: number }[] = [];
+    let misses = 0;
+    for (const rate of s.rates) {
+      const start = performance.now();
+      const cpu0 = process.cpuUsage();
+      const appends0 = probe.appends;
+      loop.reset();
+      await hold(rate, s.stepSeconds, `step-${rate}`);
+      const end = performance.now();
+      const w = { rate, from: start + s.settleSeconds * 1000, to: end, cpu: process.cpuUsage(cpu0), appends: probe.appends - appends0, loopP99: loop.percentile(99) / 1e6 };
+      windows.push(w);
+      const step = stepOf(probe, w, s, (end - start) / 1000);
+      log(`${rate} calls/s: queued ${step.queuedPerSecond}/s, counted ${step.counted} (not eligible ${step.notEligible}, never offered yet ${step.neverOffered}), p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, max ${step.maxMs} ms, CPU ${step.processCpuCores} cores, loop p99 ${step.eventLoopDelayP99Ms} ms; phases p50/p99 ${Object.entries(step.phases).map(([k, v]) => `${k} ${v.p50}/${v.p99}`).join(', ')}`);
+      const states = new Map<string, number>();
+      for (const a of routing.model.agents.values()) states.set(a.state.state, (states.get(a.state.state) ?? 0) + 1);
+      log(`  agents at the end of the step: ${[...states].map(([k, v]) => `${k} ${v}`).join(', ')}; routing ${JSON.stringify(routing.stats)}`);
+      misses = step.meetsTarget ? 0 : misses + 1;
+      if (misses >= s.stopAfterMisses) break;
+    }
+    for (const g of generators) g.stop();
+    // Calls queued at the very end get a moment to be offered before the figures are final.
+    const deadline = performance.now() + 10_000;
+    const pending = () => [...probe.calls.values()].some((c) => c.eligible && c.originatedAt === undefined && c.queuedAt >= windows[0]!.from);
+    while (pending() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const steps = windows.map((w) => stepOf(probe, w, s, (w.to - w.from) / 1000 + s.settleSeconds));
+    const passing = steps.filter((x) => x.meetsTarget).map((x) => x.targetRate);
+    return {
+      steps,
+      highestRateMeetingTarget: passing.length === 0 ? 0 : Math.max(...passing),
+      routingStats: { ...routing.stats },
+      errors: errorCount,
+      firstErrors: errors,
+    };
+  } finally {
+    loop.disable();
+    for (const g of generators) g.stop();
+    await engine.stop();
+    port.close();
+    await sw.close();
+  }
+}
+
+function stepOf(
+  probe: LatencyProbe,
+  w: { rate: number; from: number; to: number; cpu: NodeJS.CpuUsage; appends: number; loopP99: number },
+  s: RampSettings,
+  stepSeconds: number,
+): StepResult {
+  const inWindow = [...probe.calls.values()].filter((c) => c.queuedAt >= w.from && c.queuedAt < w.to);
+  const counted = inWindow.filter((c) => c.eligible);
+  const latencies = counted.map((c) => (c.originatedAt === undefined ? Infinity : c.originatedAt - c.queuedAt)).sort((a, b) => a - b);
+  const q = (p: number) => (latencies.length === 0 ? NaN : latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!);
+  const p99 = q(99);
+  const seconds = (w.to - w.from) / 1000;
+  return {
+    targetRate: w.rate,
+    queuedPerSecond: round(inWindow.length / seconds, 1),
+    counted: counted.length,
+    notEligible: inWindow.length - counted.length,
+    neverOffered: latencies.filter((x) => x === Infinity).length,
+    p50Ms: round(q(50), 1),
+    p90Ms: round(q(90), 1),
+    p99Ms: round(p99, 1),
+    maxMs: round(latencies.at(-1) ?? NaN, 1),
+    meetsTarget: counted.length > 0 && p99 < s.targetP99Ms,
+    processCpuCores: round((w.cpu.user + w.cpu.system) / 1e6 / stepSeconds, 2),
+    appendsPerSecond: Math.round(w.appends / stepSeconds),
+    eventLoopDelayP99Ms: round(w.loopP99, 1),
+    phases: phasesOf(counted.filter((c) => c.originatedAt !== undefined)),
+  };
+}
+
+function phasesOf(calls: CallTimes[]): Record<string, { p50: number; p99: number }> {
+  const out: Record<string, { p50: number; p99: number }> = {};
+  for (const [i, phase] of PHASES.entries()) {
+    const xs: number[] = [];
+    for (const c of calls) {
+      const at = c[`${phase}At`];
+      let prev = c.queuedAt;
+      for (const p of PHASES.slice(0, i).reverse()) {
+        const v = c[`${p}At`];
+        if (v !== undefined) {
+          prev = v;
+          break;
+        }
+      }
+      if (at !== undefined) xs.push(at - prev);
+    }
+    xs.sort((a, b) => a - b);
+    const q = (p: number) => (xs.length === 0 ? NaN : round(xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!, 1));
+    out[phase] = { p50: q(50), p99: q(99) };
+  }
+  return out;
+}
+
+function round(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
