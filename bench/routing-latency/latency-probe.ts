@@ -31,15 +31,27 @@ export class LatencyProbe {
   readonly calls = new Map<string, CallTimes>();
   model: (() => RoutingModel) | undefined;
   appends = 0;
+  /** Store calls by method (appends, reads, …) and by the stream category they were for. */
+  readonly storeCalls = new Map<string, number>();
 
   /** The store as the engine sees it: same instance underneath (so its own wake-ups still reach its subscriptions). */
   wrapStore(store: EventStore): EventStore {
     return new Proxy(store, {
       get: (target, key) => {
         const v = Reflect.get(target, key, target) as unknown;
+        if (typeof key === 'string' && typeof v === 'function' && key !== 'appendToStream' && key !== 'subscribeToAll') {
+          return (...args: unknown[]) => {
+            let what = `${key} ${typeof args[0] === 'string' ? args[0].split('-')[0] : ''}`;
+            if (process.env.BENCH_STORE_CALLS === '2') what += ` ${(new Error().stack ?? '').split('\n').slice(2, 6).map((l) => l.trim().replace(/^at /, '').replace(/\(file:.*\/([^/]+:\d+):\d+\)/, '$1')).join(' < ')}`;
+            this.storeCalls.set(what, (this.storeCalls.get(what) ?? 0) + 1);
+            return (v as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
         if (key === 'appendToStream') {
           return async (stream: string, events: EventData | readonly EventData[], options?: Parameters<EventStore['appendToStream']>[2]) => {
             const list = Array.isArray(events) ? (events as readonly EventData[]) : [events as EventData];
+            const what = `append ${stream.split('-')[0]} ${list.map((e) => e.type).join('+')}`;
+            this.storeCalls.set(what, (this.storeCalls.get(what) ?? 0) + 1);
             const offer = list.find((e) => e.type === 'AgentOffered' || e.type === 'CallOfferedToAgent');
             const offered = offer ? this.calls.get((offer.data as { callId: string }).callId) : undefined;
             if (offered && offer?.type === 'AgentOffered') offered.offerStartedAt ??= performance.now();

@@ -12,6 +12,9 @@ import { anchorsNow, startSwitch } from '../../infra/e2e/engine-harness.ts';
 import { engineClockOf } from '../../infra/runtime/shared-clock.ts';
 import type { TrafficGenerator } from '../../infra/simulator/traffic/traffic-generator.ts';
 import { agentIds, benchContactCenter, stepTraffic } from './bench-contact-center.ts';
+import pg from 'pg';
+import { sampleCpu, type CpuSample } from '../event-store/cpu.ts';
+import { services } from '../../infra/test-support/services.ts';
 import { LatencyProbe, PHASES, type CallTimes } from './latency-probe.ts';
 
 export interface RampSettings {
@@ -42,11 +45,18 @@ export interface StepResult {
   readonly p90Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
+  /** Calls were queued at ≥ 85 % of the target rate: the engine and the simulator kept up (else the rate was not sustained). */
+  readonly sustained: boolean;
+  /** Sustained, and p99 under the target. */
   readonly meetsTarget: boolean;
   /** CPU of this process (engine + simulator + driver) over the step, in cores. */
   readonly processCpuCores: number;
   /** Appends per wall second through the engine's store. */
   readonly appendsPerSecond: number;
+  /** CPU µs per queued call in this process (engine, simulator, driver; PGlite's database too) and in the PostgreSQL backends of the bench database. */
+  readonly cpuUsPerCall: { readonly process: number; readonly server: number | null };
+  /** Database transactions (≈ statements: every append and read is one) per queued call (PostgreSQL only). */
+  readonly transactionsPerCall: number | null;
   /** Event-loop delay p99 over the step (ms): time a ready callback waited for the loop. */
   readonly eventLoopDelayP99Ms: number;
   /** Per phase (ms since the previous one, from `queued`), p50 and p99 over the counted calls that were offered. */
@@ -58,12 +68,21 @@ export interface RampResult {
   /** The highest step rate whose p99 stayed under the target (0 when none did). */
   readonly highestRateMeetingTarget: number;
   readonly routingStats: Engine['routing']['stats'];
+  /** Store calls per queued call over the whole run, by method, stream category and event types (appends). */
+  readonly storeCallsPerCall: Record<string, number>;
   readonly errors: number;
   readonly firstErrors: string[];
 }
 
 /** Runs the ramp on `store` (already opened and empty); logs with `log`. */
-export async function runRamp(store: EventStore, s: RampSettings, log: (msg: string) => void): Promise<RampResult> {
+export async function runRamp(store: EventStore, s: RampSettings, log: (msg: string) => void, database?: string): Promise<RampResult> {
+  const admin = database ? new pg.Client({ connectionString: services.postgresAdminUrl }) : undefined;
+  await admin?.connect();
+  const transactions = async (): Promise<number | undefined> => {
+    if (!admin) return undefined;
+    const r = await admin.query<{ n: string }>('SELECT pg_stat_force_next_flush(), (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = $1)::text AS n', [database]);
+    return Number(r.rows[0]!.n);
+  };
   const probe = new LatencyProbe();
   const anchors = anchorsNow(s.factor);
   const spec = benchContactCenter(s.agents);
@@ -106,19 +125,36 @@ export async function runRamp(store: EventStore, s: RampSettings, log: (msg: str
     };
     log(`warm-up ${s.warmupRate} calls/s for ${s.warmupSeconds} s`);
     await hold(s.warmupRate, s.warmupSeconds, 'warmup');
-    const windows: { rate: number; from: number; to: number; cpu: NodeJS.CpuUsage; appends: number; loopP99: number }[] = [];
+    const windows: Window[] = [];
     let misses = 0;
     for (const rate of s.rates) {
       const start = performance.now();
       const cpu0 = process.cpuUsage();
+      const both0 = sampleCpu(database);
+      const tx0 = await transactions();
       const appends0 = probe.appends;
       loop.reset();
       await hold(rate, s.stepSeconds, `step-${rate}`);
       const end = performance.now();
-      const w = { rate, from: start + s.settleSeconds * 1000, to: end, cpu: process.cpuUsage(cpu0), appends: probe.appends - appends0, loopP99: loop.percentile(99) / 1e6 };
+      const both1 = sampleCpu(database);
+      const tx1 = await transactions();
+      const queued = [...probe.calls.values()].filter((c) => c.queuedAt >= start && c.queuedAt < end).length;
+      const w: Window = {
+        rate,
+        from: start + s.settleSeconds * 1000,
+        to: end,
+        cpu: process.cpuUsage(cpu0),
+        appends: probe.appends - appends0,
+        loopP99: loop.percentile(99) / 1e6,
+        perCall: perCall(both0, both1, tx0, tx1, queued),
+      };
       windows.push(w);
       const step = stepOf(probe, w, s, (end - start) / 1000);
-      log(`${rate} calls/s: queued ${step.queuedPerSecond}/s, counted ${step.counted} (not eligible ${step.notEligible}, never offered yet ${step.neverOffered}), p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, max ${step.maxMs} ms, CPU ${step.processCpuCores} cores, loop p99 ${step.eventLoopDelayP99Ms} ms; phases p50/p99 ${Object.entries(step.phases).map(([k, v]) => `${k} ${v.p50}/${v.p99}`).join(', ')}`);
+      log(`${rate} calls/s: queued ${step.queuedPerSecond}/s, counted ${step.counted} (not eligible ${step.notEligible}, never offered yet ${step.neverOffered}), p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, max ${step.maxMs} ms, CPU ${step.processCpuCores} cores, CPU µs/call ${step.cpuUsPerCall.process}+${step.cpuUsPerCall.server ?? '?'}, tx/call ${step.transactionsPerCall ?? '?'}, loop p99 ${step.eventLoopDelayP99Ms} ms; phases p50/p99 ${Object.entries(step.phases).map(([k, v]) => `${k} ${v.p50}/${v.p99}`).join(', ')}`);
+      if (process.env.BENCH_STORE_CALLS) {
+        const n = probe.calls.size;
+        log(`  store calls per call so far: ${[...probe.storeCalls].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / n).toFixed(2)}`).join(', ')}`);
+      }
       const states = new Map<string, number>();
       for (const a of routing.model.agents.values()) states.set(a.state.state, (states.get(a.state.state) ?? 0) + 1);
       log(`  agents at the end of the step: ${[...states].map(([k, v]) => `${k} ${v}`).join(', ')}; routing ${JSON.stringify(routing.stats)}`);
@@ -130,17 +166,29 @@ export async function runRamp(store: EventStore, s: RampSettings, log: (msg: str
     const deadline = performance.now() + 10_000;
     const pending = () => [...probe.calls.values()].some((c) => c.eligible && c.originatedAt === undefined && c.queuedAt >= windows[0]!.from);
     while (pending() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (process.env.BENCH_STORE_CALLS) {
+      for (const [id, c] of [...probe.calls].filter(([, c]) => c.eligible && c.originatedAt === undefined).slice(0, 3)) {
+        const types: string[] = [];
+        for await (const r of store.readStream(`call-${id}`)) types.push(`${r.type}@${r.revision}`);
+        const m = routing.model.call(id);
+        log(`  never offered ${id} (queued ${Math.round(performance.now() - c.queuedAt)} ms ago): ${types.join(' ')}; model: ${m?.state.status} rev ${m?.revision} offer ${JSON.stringify(m?.state.offer)}`);
+      }
+    }
     const steps = windows.map((w) => stepOf(probe, w, s, (w.to - w.from) / 1000 + s.settleSeconds));
     const passing = steps.filter((x) => x.meetsTarget).map((x) => x.targetRate);
     return {
       steps,
       highestRateMeetingTarget: passing.length === 0 ? 0 : Math.max(...passing),
       routingStats: { ...routing.stats },
+      storeCallsPerCall: Object.fromEntries(
+        [...probe.storeCalls].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round(v / Math.max(1, probe.calls.size), 2)]),
+      ),
       errors: errorCount,
       firstErrors: errors,
     };
   } finally {
     loop.disable();
+    await admin?.end();
     for (const g of generators) g.stop();
     await engine.stop();
     port.close();
@@ -148,9 +196,27 @@ export async function runRamp(store: EventStore, s: RampSettings, log: (msg: str
   }
 }
 
+interface Window {
+  rate: number;
+  from: number;
+  to: number;
+  cpu: NodeJS.CpuUsage;
+  appends: number;
+  loopP99: number;
+  perCall: Pick<StepResult, 'cpuUsPerCall' | 'transactionsPerCall'>;
+}
+
+function perCall(a: CpuSample, b: CpuSample, tx0: number | undefined, tx1: number | undefined, calls: number): Window['perCall'] {
+  const per = (x: number) => (calls === 0 ? NaN : Math.round(x / calls));
+  return {
+    cpuUsPerCall: { process: per(b.clientUs - a.clientUs), server: a.serverUs === undefined || b.serverUs === undefined ? null : per(b.serverUs - a.serverUs) },
+    transactionsPerCall: tx0 === undefined || tx1 === undefined || calls === 0 ? null : round((tx1 - tx0) / calls, 1),
+  };
+}
+
 function stepOf(
   probe: LatencyProbe,
-  w: { rate: number; from: number; to: number; cpu: NodeJS.CpuUsage; appends: number; loopP99: number },
+  w: Window,
   s: RampSettings,
   stepSeconds: number,
 ): StepResult {
@@ -170,10 +236,12 @@ function stepOf(
     p90Ms: round(q(90), 1),
     p99Ms: round(p99, 1),
     maxMs: round(latencies.at(-1) ?? NaN, 1),
-    meetsTarget: counted.length > 0 && p99 < s.targetP99Ms,
+    sustained: inWindow.length / seconds >= 0.85 * w.rate,
+    meetsTarget: counted.length > 0 && p99 < s.targetP99Ms && inWindow.length / seconds >= 0.85 * w.rate,
     processCpuCores: round((w.cpu.user + w.cpu.system) / 1e6 / stepSeconds, 2),
     appendsPerSecond: Math.round(w.appends / stepSeconds),
     eventLoopDelayP99Ms: round(w.loopP99, 1),
+    ...w.perCall,
     phases: phasesOf(counted.filter((c) => c.originatedAt !== undefined)),
   };
 }

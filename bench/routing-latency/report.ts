@@ -16,6 +16,14 @@ interface ReportShape {
   readonly runs: readonly StoreRun[];
 }
 
+const PHASE_NAMES: Record<string, string> = {
+  delivered: 'queued → the routing manager reads CallQueued from the log',
+  offerStarted: '→ its routing pass starts the offer',
+  agentOffered: '→ the agent\'s offer appended',
+  callOffered: '→ the call\'s offer appended (the leg claimed alongside)',
+  originated: '→ originate sent',
+};
+
 const ms = (x: number) => (x === Infinity ? '∞' : Number.isNaN(x) ? '—' : String(x));
 const ratio = (x: number, base: number) => (Number.isFinite(x) && base > 0 ? `${(x / base).toFixed(1)}×` : '—');
 
@@ -35,14 +43,25 @@ export function toMarkdown(r: ReportShape): string {
     lines.push(
       `**${run.store === 'postgres' ? 'PostgreSQL' : 'PGlite (in memory)'}**: highest rate with p99 < ${s.targetP99Ms} ms: **${run.highestRateMeetingTarget} calls/s**; one append p50 ${base} ms (p99 ${run.baseline.p99Ms} ms).`,
       '',
-      '| Calls/s (target) | Queued/s | Counted | p50 ms | p99 ms | max ms | p99 ÷ append | CPU cores | appends/s | loop delay p99 ms |',
+      '| Calls/s (target) | Queued/s | Counted | p50 ms | p99 ms | max ms | p99 ÷ append | CPU µs per call (process + PostgreSQL) | DB transactions per call | loop delay p99 ms |',
       '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const st of run.steps) {
+      const cpu = `${st.cpuUsPerCall.process.toLocaleString('en-US')}${st.cpuUsPerCall.server === null ? '' : ` + ${st.cpuUsPerCall.server.toLocaleString('en-US')}`}`;
       lines.push(
-        `| ${st.targetRate} | ${st.queuedPerSecond} | ${st.counted}${st.neverOffered > 0 ? ` (${st.neverOffered} never offered)` : ''} | ${ms(st.p50Ms)} | ${st.meetsTarget ? ms(st.p99Ms) : `**${ms(st.p99Ms)}**`} | ${ms(st.maxMs)} | ${ratio(st.p99Ms, base)} | ${st.processCpuCores} | ${st.appendsPerSecond} | ${ms(st.eventLoopDelayP99Ms)} |`,
+        `| ${st.targetRate} | ${st.sustained ? st.queuedPerSecond : `**${st.queuedPerSecond}** (not sustained)`} | ${st.counted}${st.neverOffered > 0 ? ` (${st.neverOffered} never offered)` : ''} | ${ms(st.p50Ms)} | ${st.meetsTarget ? ms(st.p99Ms) : `**${ms(st.p99Ms)}**`} | ${ms(st.maxMs)} | ${ratio(st.p99Ms, base)} | ${cpu} | ${st.transactionsPerCall ?? '—'} | ${ms(st.eventLoopDelayP99Ms)} |`,
       );
     }
+    const first = run.steps[0];
+    if (first) {
+      lines.push('', `Where the latency goes at ${first.targetRate} calls/s (p50 / p99 ms of each phase): ${Object.entries(first.phases).map(([k, v]) => `${PHASE_NAMES[k] ?? k} ${ms(v.p50)} / ${ms(v.p99)}`).join('; ')}.`);
+    }
+    const calls = Object.entries(run.storeCallsPerCall);
+    const sum = (f: (k: string) => boolean) => Math.round(calls.filter(([k]) => f(k)).reduce((a, [, v]) => a + v, 0) * 10) / 10;
+    lines.push(
+      '',
+      `Store calls per call (whole run): ${sum((k) => k.startsWith('append '))} appends, ${sum((k) => k.startsWith('readStream '))} stream reads (${sum((k) => k.startsWith('readStream call'))} of the call's own stream), plus the subscriptions' polls.`,
+    );
     if (run.errors > 0) lines.push('', `${run.errors} engine errors, first: ${run.firstErrors.slice(0, 3).join('; ')}`);
     lines.push('');
   }

@@ -1,7 +1,8 @@
 // `node bench/routing-latency/run.ts`: the highest sustained new-call rate at which the p99 routing latency (a call
 // queued while an agent is free → the agent leg's originate sent) stays under 20 ms, on PostgreSQL and on PGlite.
 // Writes bench/results/routing-latency.json and .md. Knobs: BENCH_QUICK=1 (short steps; *.tmp results, which git
-// ignores), BENCH_STORES=postgres,pglite, BENCH_RATES=25,50,…, BENCH_STEP_SECONDS, BENCH_FACTOR, BENCH_AGENTS.
+// ignores), BENCH_STORES=postgres,pglite, BENCH_RATES=10,25,…, BENCH_STEP_SECONDS, BENCH_FACTOR, BENCH_AGENTS;
+// BENCH_STORE_CALLS=1 logs the store calls per call after each step (=2: by call site, slow).
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import os from 'node:os';
@@ -21,7 +22,7 @@ const num = (name: string, fallback: number) => (process.env[name] ? Number(proc
 const settings: RampSettings = {
   factor: num('BENCH_FACTOR', 20),
   agents: num('BENCH_AGENTS', 200),
-  rates: (process.env.BENCH_RATES ?? '25,50,75,100,125,150,200,250').split(',').map(Number),
+  rates: (process.env.BENCH_RATES ?? '10,25,50,75,100,125,150,200').split(',').map(Number),
   stepSeconds: num('BENCH_STEP_SECONDS', quick ? 8 : 25),
   settleSeconds: quick ? 2 : 5,
   targetP99Ms: 20,
@@ -56,7 +57,7 @@ async function runOn(name: 'postgres' | 'pglite'): Promise<StoreRun> {
   try {
     const baseline = await appendBaseline(store);
     log(`${name}: one append p50 ${baseline.p50Ms} ms, p99 ${baseline.p99Ms} ms`);
-    const ramp: RampResult = await runRamp(store, settings, (m) => log(`${name}: ${m}`));
+    const ramp: RampResult = await runRamp(store, settings, (m) => log(`${name}: ${m}`), db?.name);
     log(`${name}: highest rate with p99 < ${settings.targetP99Ms} ms: ${ramp.highestRateMeetingTarget} calls/s (${ramp.errors} engine errors)`);
     return { store: name, baseline, ...ramp };
   } finally {

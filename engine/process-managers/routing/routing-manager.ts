@@ -394,8 +394,8 @@ export class RoutingManager {
     }
     if (a.state === 'talking') {
       if (!call || call.state.status === 'ended' || call.state.status === 'dispositioned') {
-        if (!resynced) {
-          // Only the call's stream can say it ended: read it before wrapping the agent up.
+        if (!resynced && !call) {
+          // Only the call's stream can say it ended (a call the model shows ended did): read it before wrapping up.
           await this.#syncModel(this.#callStream(t, callId));
           return this.#reconcileAgent(t, agentId, resuming, true);
         }
