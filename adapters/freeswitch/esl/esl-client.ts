@@ -75,6 +75,9 @@ export class EslClient {
       let settled = false;
       const conn = new esl.Connection(options.host, options.port, options.password);
       const socket = conn.socket!;
+      // modesl writes a command in pieces (line, headers, blank line): with Nagle on, every piece after the first waits
+      // for the switch's delayed ACK (≈ 40 ms on Linux), so each command took 40 ms on loopback.
+      socket.setNoDelay(true);
       const client = new EslClient(options, conn, socket);
       const fail = (e: LedgerlineError, reason: CloseReason): void => {
         if (settled) return;
