@@ -5,8 +5,9 @@
  * batch is being delivered is remembered, so the next poll starts at once instead of after the idle interval (the
  * poll in flight may have been answered before that append committed). It is a hint only, the next poll is the truth.
  * Only appends the subscription's filter would deliver wake it, except while one of those is still held back from
- * readers (an older transaction was running when it committed, see sql-event-store.ts): then any commit may release
- * it, so every append wakes the subscription until a poll has scanned past it.
+ * readers (an older transaction, of any client of the server, was running when it committed: see sql-event-store.ts):
+ * then any commit may release it, so every append wakes the subscription, and it polls again after a short
+ * `heldBackRetryMs` instead of the idle interval, until a poll has scanned past it.
  */
 import type { Position, RecordedEvent, StreamSubscription } from '../port.ts';
 
@@ -25,6 +26,8 @@ export interface PollingSubscriptionOptions {
   readonly poll: () => Promise<PollBatch>;
   readonly onCheckpoint?: (position: Position) => void | Promise<void>;
   readonly idleMs: number;
+  /** While an append of this instance is held back, the pause between polls (ms; default 2, at most idleMs). */
+  readonly heldBackRetryMs?: number;
   /** The store's set of wake-up callbacks; the subscription is in it from its first poll to its end. */
   readonly wakers: Set<Wake>;
   /** Whether an append of these events would be delivered (default: every append). */
@@ -118,7 +121,8 @@ export class PollingSubscription implements StreamSubscription {
         this.#wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, this.#options.idleMs);
+      const pause = this.#awaited ? Math.min(this.#options.heldBackRetryMs ?? 2, this.#options.idleMs) : this.#options.idleMs;
+      const timer = setTimeout(done, pause);
       this.#wake = done;
     });
   }
