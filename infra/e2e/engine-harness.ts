@@ -23,7 +23,7 @@ export function anchorsNow(factor: number, simStart = Date.UTC(2026, 10, 23, 8, 
 /** What the simulator saw, per leg, collected from its own events (its view, to compare with ours). */
 export class SwitchView {
   /** Caller legs (inbound) → whether they were ever bridged, and whether they are gone. */
-  readonly callers = new Map<string, { bridged: boolean; destroyed: boolean }>();
+  readonly callers = new Map<string, { bridged: boolean; destroyed: boolean; createdWallMs: number; destroyedWallMs: number | undefined }>();
   /** Directory user → its answered legs not yet hung up. */
   readonly #talking = new Map<string, Set<string>>();
   /** Users that once had two answered legs up at the same time (a double booking), with the legs. */
@@ -40,7 +40,7 @@ export class SwitchView {
     switch (e.name) {
       case 'CHANNEL_CREATE':
         this.live++;
-        if (inbound) this.callers.set(uuid, { bridged: false, destroyed: false });
+        if (inbound) this.callers.set(uuid, { bridged: false, destroyed: false, createdWallMs: Date.now(), destroyedWallMs: undefined });
         break;
       case 'CHANNEL_ANSWER':
         if (!inbound && user) {
@@ -61,7 +61,10 @@ export class SwitchView {
       case 'CHANNEL_DESTROY': {
         this.live--;
         const c = this.callers.get(uuid);
-        if (c) c.destroyed = true;
+        if (c) {
+          c.destroyed = true;
+          c.destroyedWallMs = Date.now();
+        }
         break;
       }
     }
@@ -110,20 +113,23 @@ export async function startLocalEngine(store: EventStore, sw: SwitchUnderTest, s
     password: sw.sim.password,
     commandTimeoutMs: 10_000,
     openChannels: (switchId) => (ref.engine ? ref.engine.openChannels(switchId) : []),
-    connection: { heartbeatMisses: 0 },
+    connection: { heartbeatMisses: 0, now: () => clock.now() },
   });
+  const clock = engineClockOf(sw.anchors);
   const ready = await port.start(10_000);
   if (ready.notReady.length > 0) throw new Error(`switch not reachable: ${ready.notReady.join(', ')}`);
   const errors: { where: string; error: unknown }[] = [];
   const engine = (ref.engine = await startEngine({
     store,
     switchPort: port,
-    clock: engineClockOf(sw.anchors),
+    clock,
     instanceId,
     flowForDid: flowForDidOf(spec),
     lookup: new InMemoryCustomerLookup(),
     onError: (error, where) => errors.push({ where, error }),
   }));;
+  // As serve does: reconcile again once the engine knows which legs it believes live.
+  await Promise.all(port.manager.status().map((s) => port.manager.connection(s.switchId).reconcile()));
   return {
     engine,
     port,

@@ -71,6 +71,7 @@ export async function startEngineRuntime(config: Config, deps: { store: EventSto
     password: config.ESL_PASSWORD,
     commandTimeoutMs: config.ESL_COMMAND_TIMEOUT_MS,
     logger: deps.logger,
+    connection: { now: () => clock.now() },
     openChannels: (switchId) => ref.engine?.openChannels(switchId) ?? [],
   });
   // Switches that are not up yet keep being retried; the engine starts anyway (calls wait for a switch).
@@ -88,6 +89,9 @@ export async function startEngineRuntime(config: Config, deps: { store: EventSto
     ...(ownsCall ? { ownsCall } : {}),
     onError: deps.onError,
   }));;
+  // The first reconcile ran when the port connected, before the engine had caught up with the log (it believed no
+  // channel live, so legs that ended while this process was down went unnoticed): reconcile again now.
+  await Promise.all(port.manager.status().map((s) => port.manager.connection(s.switchId).reconcile().catch((e: unknown) => deps.onError(e, `reconcile ${s.switchId}`))));
   const started = engine;
   let lastCount = new Map<string, { events: number; at: number }>();
   return {

@@ -37,6 +37,8 @@ export interface SwitchConnectionOptions {
   readonly onFact?: (fact: SwitchFact) => void;
   readonly onReconcile?: (report: ReconcileReport) => void;
   readonly onStateChange?: (state: ConnectionState, detail: Record<string, unknown>) => void;
+  /** The engine's clock, epoch ms (reconcile reports carry it; default the wall clock). */
+  readonly now?: () => number;
   readonly logger?: EslLogger;
 }
 
@@ -153,7 +155,7 @@ export class SwitchConnection implements EslCommander {
   async reconcile(): Promise<ReconcileReport | undefined> {
     const source = this.options.openCalls;
     if (!source) return undefined;
-    const at = Date.now();
+    const at = (this.options.now ?? Date.now)();
     // Our view first, then the switch's: a call that starts in between shows up as "adopted" (harmless: adoption is
     // idempotent through callIdForChannel), never as "ended" (which would end a live call).
     const believed = [...(await source.openChannels(this.switchId))];
