@@ -57,6 +57,11 @@ export interface StepResult {
   readonly cpuUsPerCall: { readonly process: number; readonly server: number | null };
   /** Database transactions (≈ statements: every append and read is one) per queued call (PostgreSQL only). */
   readonly transactionsPerCall: number | null;
+  /**
+   * The oldest write transaction running on the server in OTHER databases, sampled every 100 ms (ms; p99 and max over
+   * the step; PostgreSQL only): subscriptions see nothing committed after it began until it ends.
+   */
+  readonly othersOldestWriteMs: { readonly p99: number; readonly max: number } | null;
   /** Event-loop delay p99 over the step (ms): time a ready callback waited for the loop. */
   readonly eventLoopDelayP99Ms: number;
   /** Per phase (ms since the previous one, from `queued`), p50 and p99 over the counted calls that were offered. */
@@ -78,6 +83,23 @@ export interface RampResult {
 export async function runRamp(store: EventStore, s: RampSettings, log: (msg: string) => void, database?: string): Promise<RampResult> {
   const admin = database ? new pg.Client({ connectionString: services.postgresAdminUrl }) : undefined;
   await admin?.connect();
+  // Every subscription waits for the oldest transaction with an id on the whole server (see sql-event-store.ts).
+  const oldest: { at: number; ms: number }[] = [];
+  let sampling = false;
+  const sampler = admin
+    ? setInterval(() => {
+        if (sampling) return;
+        sampling = true;
+        admin
+          .query<{ ms: number | null }>(
+            `SELECT max(extract(epoch FROM clock_timestamp() - xact_start) * 1000)::float8 AS ms FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM $1`,
+            [database],
+          )
+          .then((r) => oldest.push({ at: performance.now(), ms: r.rows[0]?.ms ?? 0 }))
+          .catch(() => undefined)
+          .finally(() => (sampling = false));
+      }, 100)
+    : undefined;
   const transactions = async (): Promise<number | undefined> => {
     if (!admin) return undefined;
     const r = await admin.query<{ n: string }>('SELECT pg_stat_force_next_flush(), (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = $1)::text AS n', [database]);
@@ -147,10 +169,11 @@ export async function runRamp(store: EventStore, s: RampSettings, log: (msg: str
         appends: probe.appends - appends0,
         loopP99: loop.percentile(99) / 1e6,
         perCall: perCall(both0, both1, tx0, tx1, queued),
+        othersOldestWriteMs: admin ? spread(oldest.filter((o) => o.at >= start && o.at < end).map((o) => o.ms)) : null,
       };
       windows.push(w);
       const step = stepOf(probe, w, s, (end - start) / 1000);
-      log(`${rate} calls/s: queued ${step.queuedPerSecond}/s, counted ${step.counted} (not eligible ${step.notEligible}, never offered yet ${step.neverOffered}), p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, max ${step.maxMs} ms, CPU ${step.processCpuCores} cores, CPU µs/call ${step.cpuUsPerCall.process}+${step.cpuUsPerCall.server ?? '?'}, tx/call ${step.transactionsPerCall ?? '?'}, loop p99 ${step.eventLoopDelayP99Ms} ms; phases p50/p99 ${Object.entries(step.phases).map(([k, v]) => `${k} ${v.p50}/${v.p99}`).join(', ')}`);
+      log(`${rate} calls/s: queued ${step.queuedPerSecond}/s, counted ${step.counted} (not eligible ${step.notEligible}, never offered yet ${step.neverOffered}), p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, max ${step.maxMs} ms, CPU ${step.processCpuCores} cores, CPU µs/call ${step.cpuUsPerCall.process}+${step.cpuUsPerCall.server ?? '?'}, tx/call ${step.transactionsPerCall ?? '?'}, others' oldest write tx p99/max ${step.othersOldestWriteMs ? `${step.othersOldestWriteMs.p99}/${step.othersOldestWriteMs.max} ms` : '—'}, loop p99 ${step.eventLoopDelayP99Ms} ms; phases p50/p99 ${Object.entries(step.phases).map(([k, v]) => `${k} ${v.p50}/${v.p99}`).join(', ')}`);
       if (process.env.BENCH_STORE_CALLS) {
         const n = probe.calls.size;
         log(`  store calls per call so far: ${[...probe.storeCalls].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / n).toFixed(2)}`).join(', ')}`);
@@ -188,6 +211,8 @@ export async function runRamp(store: EventStore, s: RampSettings, log: (msg: str
     };
   } finally {
     loop.disable();
+    if (sampler) clearInterval(sampler);
+    while (sampling) await new Promise((r) => setTimeout(r, 10));
     await admin?.end();
     for (const g of generators) g.stop();
     await engine.stop();
@@ -204,6 +229,13 @@ interface Window {
   appends: number;
   loopP99: number;
   perCall: Pick<StepResult, 'cpuUsPerCall' | 'transactionsPerCall'>;
+  othersOldestWriteMs: StepResult['othersOldestWriteMs'];
+}
+
+function spread(xs: number[]): { p99: number; max: number } {
+  if (xs.length === 0) return { p99: 0, max: 0 };
+  xs.sort((a, b) => a - b);
+  return { p99: round(xs[Math.min(xs.length - 1, Math.ceil(0.99 * xs.length) - 1)]!, 1), max: round(xs.at(-1)!, 1) };
 }
 
 function perCall(a: CpuSample, b: CpuSample, tx0: number | undefined, tx1: number | undefined, calls: number): Window['perCall'] {
@@ -242,6 +274,7 @@ function stepOf(
     appendsPerSecond: Math.round(w.appends / stepSeconds),
     eventLoopDelayP99Ms: round(w.loopP99, 1),
     ...w.perCall,
+    othersOldestWriteMs: w.othersOldestWriteMs,
     phases: phasesOf(counted.filter((c) => c.originatedAt !== undefined)),
   };
 }

@@ -43,13 +43,13 @@ export function toMarkdown(r: ReportShape): string {
     lines.push(
       `**${run.store === 'postgres' ? 'PostgreSQL' : 'PGlite (in memory)'}**: highest rate with p99 < ${s.targetP99Ms} ms: **${run.highestRateMeetingTarget} calls/s**; one append p50 ${base} ms (p99 ${run.baseline.p99Ms} ms).`,
       '',
-      '| Calls/s (target) | Queued/s | Counted | p50 ms | p99 ms | max ms | p99 ÷ append | CPU µs per call (process + PostgreSQL) | DB transactions per call | loop delay p99 ms |',
-      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| Calls/s (target) | Queued/s | Counted | p50 ms | p99 ms | max ms | p99 ÷ append | CPU µs per call (process + PostgreSQL) | DB transactions per call | oldest write transaction of other databases, p99 / max ms | loop delay p99 ms |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const st of run.steps) {
       const cpu = `${st.cpuUsPerCall.process.toLocaleString('en-US')}${st.cpuUsPerCall.server === null ? '' : ` + ${st.cpuUsPerCall.server.toLocaleString('en-US')}`}`;
       lines.push(
-        `| ${st.targetRate} | ${st.sustained ? st.queuedPerSecond : `**${st.queuedPerSecond}** (not sustained)`} | ${st.counted}${st.neverOffered > 0 ? ` (${st.neverOffered} never offered)` : ''} | ${ms(st.p50Ms)} | ${st.meetsTarget ? ms(st.p99Ms) : `**${ms(st.p99Ms)}**`} | ${ms(st.maxMs)} | ${ratio(st.p99Ms, base)} | ${cpu} | ${st.transactionsPerCall ?? '—'} | ${ms(st.eventLoopDelayP99Ms)} |`,
+        `| ${st.targetRate} | ${st.sustained ? st.queuedPerSecond : `**${st.queuedPerSecond}** (not sustained)`} | ${st.counted}${st.neverOffered > 0 ? ` (${st.neverOffered} never offered)` : ''} | ${ms(st.p50Ms)} | ${st.meetsTarget ? ms(st.p99Ms) : `**${ms(st.p99Ms)}**`} | ${ms(st.maxMs)} | ${ratio(st.p99Ms, base)} | ${cpu} | ${st.transactionsPerCall ?? '—'} | ${st.othersOldestWriteMs ? `${st.othersOldestWriteMs.p99} / ${st.othersOldestWriteMs.max}` : '—'} | ${ms(st.eventLoopDelayP99Ms)} |`,
       );
     }
     const first = run.steps[0];
