@@ -64,19 +64,21 @@ export async function runErlangC(o: ErlangCRunOptions): Promise<ErlangCRun> {
   const engineErrors: { where: string; error: unknown }[] = [];
   try {
     sim = await startSimulator({ port: 0, clock: clock.sim, seed: o.seed, ringMs: 0, heartbeatSec: 0, users: agentIdsOf(o.parameters) });
-    let quiet: Quiescence | undefined;
+    // Facts and command replies are hints for the idle detector, which needs the port to exist first.
+    const hint = { moved: (): void => undefined };
     esl = new EslSwitchPort({
       switches: [{ host: sim.host, port: sim.port }],
       password: sim.password,
       commandTimeoutMs: 30_000,
       openChannels: (switchId) => (engine ? engine.openChannels(switchId) : []),
-      onAdapterFact: () => quiet?.moved(),
+      onAdapterFact: () => hint.moved(),
       connection: { heartbeatMisses: 0 },
     });
     const ready = await esl.start(10_000);
     if (ready.notReady.length > 0) throw new Error(`switch not reachable: ${ready.notReady.join(', ')}`);
-    const port = observePort(esl, () => quiet?.moved());
-    quiet = new Quiescence({ sim, esl, portInFlight: port.inFlight, store: observed });
+    const port = observePort(esl, () => hint.moved());
+    const quiet = new Quiescence({ sim, esl, portInFlight: port.inFlight, store: observed });
+    hint.moved = quiet.moved;
     await seedContactCenter(observed.store, spec, clock.engine.now());
     engine = await startEngine({
       store: observed.store,
