@@ -24,11 +24,17 @@ export interface EngineOptions {
   readonly lookup: CustomerLookup;
   readonly agentEndpoint?: RoutingManagerOptions['agentEndpoint'];
   readonly customerEndpoint?: RoutingManagerOptions['customerEndpoint'];
+  /**
+   * How long (on the engine's clock) a half-written offer of another instance is left alone before it is cancelled.
+   * On an accelerated clock it must grow with the factor: the other instance's second append takes wall time.
+   */
+  readonly danglingOfferGraceMs?: number;
   /** How supervisors and external numbers are dialled, where recordings go, … (the in-call control's options). */
   readonly callControl?: Partial<Pick<CallControlManagerOptions, 'supervisorEndpoint' | 'numberEndpoint' | 'externalTransfer' | 'consentPromptPath' | 'recordingPath' | 'holdMusicPath'>>;
   /**
-   * Which calls this process plays queue media to (default: all). With several processes on one switch each must own
-   * a share, or callers hear the music twice; everything else is shared safely through expected revisions and ids.
+   * Which calls this process runs the IVR of and plays queue media to (default: all). With several processes on one
+   * switch each owns a share, or callers would hear prompts and music twice; routing, timers and call control are
+   * shared safely (expected revisions, claimed switch commands, idempotent ids).
    */
   readonly ownsCall?: (callStream: string) => boolean;
   /** Every error a manager survived, with where it happened. */
@@ -67,6 +73,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
     instanceId: o.instanceId,
     ...(o.agentEndpoint ? { agentEndpoint: o.agentEndpoint } : {}),
     ...(o.customerEndpoint ? { customerEndpoint: o.customerEndpoint } : {}),
+    ...(o.danglingOfferGraceMs !== undefined ? { danglingOfferGraceMs: o.danglingOfferGraceMs } : {}),
     onError: (e, context) => onError(e, `routing: ${context}`),
   });
   const inbound = new InboundCallManager({
@@ -75,6 +82,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
     clock: o.clock,
     flowForDid: o.flowForDid,
     lookup: o.lookup,
+    ...(o.ownsCall ? { ownsCall: o.ownsCall } : {}),
     onError: (e, context) => onError(e, `inbound${context.callId ? ` ${context.callId}` : ''}`),
   });
   const callControl = new CallControlManager({

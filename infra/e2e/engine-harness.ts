@@ -124,6 +124,7 @@ export async function startLocalEngine(store: EventStore, sw: SwitchUnderTest, s
     switchPort: port,
     clock,
     instanceId,
+    danglingOfferGraceMs: 5_000 * sw.anchors.factor,
     flowForDid: flowForDidOf(spec),
     lookup: new InMemoryCustomerLookup(),
     onError: (error, where) => errors.push({ where, error }),

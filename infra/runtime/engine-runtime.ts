@@ -87,6 +87,8 @@ export async function startEngineRuntime(config: Config, deps: { store: EventSto
     agentEndpoint: (_scoped, agent) => ({ kind: 'user', user: agent.agentId }),
     lookup,
     ...(ownsCall ? { ownsCall } : {}),
+    // Five seconds of wall time, whatever the clock's speed.
+    danglingOfferGraceMs: 5_000 * (anchors?.factor ?? 1),
     onError: deps.onError,
   }));;
   // The first reconcile ran when the port connected, before the engine had caught up with the log (it believed no

@@ -67,6 +67,11 @@ export interface InboundCallManagerOptions {
   readonly noInputGraceMs?: number;
   /** Called with every error the manager survived (a refused command, a switch command that failed). */
   readonly onError?: (error: unknown, context: { callId?: string; fact?: SwitchFact }) => void;
+  /**
+   * Which calls this instance runs the IVR of, by call stream (default: all). Several instances on one switch split
+   * the calls: records are idempotent anyway, but prompts and collectors sent twice would be heard twice.
+   */
+  readonly ownsCall?: (callStream: string) => boolean;
 }
 
 /** Statuses in which the caller's hangup ends the call (callbacks have released the caller's leg on purpose). */
@@ -157,6 +162,7 @@ export class InboundCallManager {
           if (typeof r.metadata.commandId !== 'string') continue;
           const callId = r.streamId.slice('call-'.length);
           const commandId = r.metadata.commandId;
+          if (this.#o.ownsCall && !this.#o.ownsCall(r.streamId)) continue;
           void this.#enqueue(() => this.#resumeFrom(callId, commandId).catch((e: unknown) => this.#o.onError?.(e, { callId })), callId);
         }
       } catch (e) {
@@ -198,6 +204,7 @@ export class InboundCallManager {
     const callId = this.#callOfFact(fact);
     // A new leg's later facts carry no did: pin the leg to its call now, before any of them is enqueued.
     if (fact.callId === undefined && fact.did !== undefined) this.#legs.set(legKey(fact.switchId, fact.legUuid), callId);
+    if (this.#o.ownsCall && !this.#o.ownsCall(`call-${callId}`)) return Promise.resolve();
     return this.#enqueue(async () => {
       try {
         await this.#onFact(fact);

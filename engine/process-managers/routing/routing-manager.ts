@@ -720,6 +720,10 @@ export class RoutingManager {
     const legUuid = agentLegUuidFor(offerId);
     if (await claimSwitchCommand(this.#o.store, { key: `bridge|${legUuid}`, command: 'bridge', switchId: call.switchId, at, issuer: this.#o.instanceId })) {
       await this.#o.switchPort.bridge({ switchId: call.switchId, commandId: engineCommandId(offerId, 'bridge'), aLegUuid: call.callerLegUuid, bLegUuid: legUuid });
+    } else if ((await this.#o.switchPort.channelStatus(call.switchId, legUuid)) !== 'bridged') {
+      // Another instance (or an earlier run) claimed the bridge: the call is connected only once the switch shows
+      // the legs bridged — never on the strength of a claim whose bridge may have failed (the caller just left).
+      return;
     }
     const connected = await this.#callCommand(t, { type: 'ConnectCall', commandId: engineCommandId(offerId, 'connect'), at, callId, offerId });
     if ('refused' in connected && connected.refused !== 'CALL_ALREADY_CONNECTED') {
