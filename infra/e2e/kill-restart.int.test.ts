@@ -34,6 +34,7 @@ describe(`kill -9 of serve in the middle of a ${CALLS}-call scenario, then a res
   let offeredAtKill = 0;
   let offeredAtRestart = 0;
   const unseeable = new Set<string>();
+  const window = { killedAt: 0, listeningAgainAt: 0 };
   const spec = demoContactCenter({ tenant: 'e2e', agents: 20, wrapUpSeconds: 5 });
 
   beforeAll(async () => {
@@ -49,9 +50,11 @@ describe(`kill -9 of serve in the middle of a ${CALLS}-call scenario, then a res
     callsBeforeKill = (await callStreams(store)).size;
     await first.kill9();
     const killedAt = Date.now();
+    window.killedAt = killedAt;
     offeredAtKill = traffic.stats.offered;
     second = await startServeProcess({ ...env, ENGINE_INSTANCE_ID: 'serve-after' });
     const listeningAgainAt = Date.now();
+    window.listeningAgainAt = listeningAgainAt;
     offeredAtRestart = traffic.stats.offered;
     await waitUntil(() => traffic.stats.offered >= CALLS && sw.view.live === 0, 'every generated call to be over on the switch', 900_000);
     await waitForEveryCallEnded(store, 120_000);
@@ -84,7 +87,7 @@ describe(`kill -9 of serve in the middle of a ${CALLS}-call scenario, then a res
   });
 
   it('agrees with the switch, calls that arrived while serve was down included', () => {
-    expect(report.mismatches).toEqual([]);
+    expect(report.mismatches, `killed at ${window.killedAt}, listening again at ${window.listeningAgainAt} (wall ms)`).toEqual([]);
   });
 
   it('never had an agent on two calls at once, before, across or after the crash', () => {

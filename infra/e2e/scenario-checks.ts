@@ -50,7 +50,10 @@ export async function checkScenario(store: EventStore, view: SwitchView, unseeab
   for (const leg of view.callers.keys()) {
     if (ours.has(leg)) continue;
     if (unseeable.has(leg)) unseen.push(leg);
-    else mismatches.push(`caller leg ${leg} on the switch has no call in the log`);
+    else {
+      const c = view.callers.get(leg)!;
+      mismatches.push(`caller leg ${leg} on the switch has no call in the log (up from ${c.createdWallMs} to ${c.destroyedWallMs ?? 'now'}, wall ms)`);
+    }
   }
   const { violations, connects } = await checkRoutingInvariants(store);
   return { calls, counts, outcomeProblems, mismatches, violations, connects, unseen };

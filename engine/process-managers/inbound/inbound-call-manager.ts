@@ -74,8 +74,12 @@ export interface InboundCallManagerOptions {
   readonly ownsCall?: (callStream: string) => boolean;
 }
 
-/** Statuses in which the caller's hangup ends the call (callbacks have released the caller's leg on purpose). */
-const CALLER_CAN_END: ReadonlySet<CallStatus> = new Set<CallStatus>(['queued', 'offered', 'ringing', 'agent_answered', 'connected', 'voicemail']);
+/**
+ * Where the inbound manager ends the call on the caller's hangup besides the IVR: only `queued`, the moment the
+ * routing manager's model may not hold the call yet. From the offer on, the routing manager orders the caller's and
+ * the agent's facts in one lane (a hangup racing a bridge must not overtake the connect).
+ */
+const CALLER_CAN_END: ReadonlySet<CallStatus> = new Set<CallStatus>(['queued']);
 
 const defaultPromptPath = (p: PlayInstruction): string => (p.prompt !== undefined ? `ivr/${p.language}/${p.prompt}.wav` : `say:${p.text ?? ''}`);
 
@@ -507,9 +511,12 @@ export class InboundCallManager {
     if (call.state.status === 'in_ivr') await this.#call(call.tenant, { ...base, type: 'AbandonCall', cause: fact.cause });
     else if (call.state.status === 'arrived') await this.#call(call.tenant, { ...base, type: 'EndCall', cause: fact.cause, hungUpBy: 'caller' });
     else if (CALLER_CAN_END.has(call.state.status)) {
-      // Queued and later the routing manager reacts too, but its model may not hold a call queued a moment ago: both
-      // send the same command id, so whichever comes second is a duplicate, and no hangup is ever lost.
-      await this.#call(call.tenant, { ...base, commandId: engineCommandId(call.callId, 'caller-hangup'), type: 'EndCall', cause: fact.cause, hungUpBy: 'caller' });
+      // The routing manager reacts too, but its model may not hold a call queued a moment ago: both send the same
+      // command id, so whichever comes second is a duplicate, and no hangup is ever lost.
+      // Decided on the state at append time: if routing moved the call on meanwhile (an offer), it is routing's now.
+      const command = parseCallCommand({ ...base, commandId: engineCommandId(call.callId, 'caller-hangup'), type: 'EndCall', cause: fact.cause, hungUpBy: 'caller' });
+      const whileQueued = { ...callDecider, decide: (c: typeof command, st: CallState) => (CALLER_CAN_END.has(st.status) ? callDecider.decide(c, st) : []) };
+      await handleCommand(this.#o.store, whileQueued, tenantStream('call', call.tenant, command.callId), command, call.tenant === undefined ? {} : { tenant: call.tenant });
     }
   }
 
