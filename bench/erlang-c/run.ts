@@ -74,6 +74,7 @@ const result = {
     answered: run.contacts.filter((c) => c.outcome === 'answered').length,
     traffic: run.traffic,
     clockSteps: run.steps,
+    settleWaits: run.settleWaits,
     simulatedHours: run.simulatedSeconds / 3600,
     wallSeconds: run.wallMs / 1000,
     wallMsPerCall: run.wallMs / calls,

@@ -42,6 +42,8 @@ export interface ErlangCRun {
   readonly traffic: TrafficStats;
   /** Clock steps taken (instants at which something was due). */
   readonly steps: number;
+  /** Times the idle detector waited for store, switch or socket I/O before it could step (for the bench report). */
+  readonly settleWaits: number;
   /** Simulated seconds from the first to the last step. */
   readonly simulatedSeconds: number;
   readonly wallMs: number;
@@ -108,7 +110,7 @@ export async function runErlangC(o: ErlangCRunOptions): Promise<ErlangCRun> {
     await quiet.settle();
     const records = recordsFromEvents(await readAll(observed.store));
     const contacts = records.contacts.filter((c) => c.queueId === ERLANG_C_QUEUE).sort((a, b) => a.enteredAt - b.enteredAt || (a.contactId < b.contactId ? -1 : 1));
-    return { contacts, traffic: { ...traffic.stats }, steps, simulatedSeconds: (clock.nowMs - firstStepMs) / 1000, wallMs: Date.now() - started, engineErrors };
+    return { contacts, traffic: { ...traffic.stats }, steps, settleWaits: quiet.waits, simulatedSeconds: (clock.nowMs - firstStepMs) / 1000, wallMs: Date.now() - started, engineErrors };
   } finally {
     stopTraffic?.();
     await engine?.stop();

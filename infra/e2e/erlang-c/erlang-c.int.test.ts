@@ -7,7 +7,7 @@
 //
 // The 20,000 measured calls take tens of minutes here (one simulated instant at a time, ~17 appends per
 // call, ~0.1 s of wall time per call on 2 busy cores): that run is bench/erlang-c/run.ts (results in
-// bench/results/erlang-c.json). This test runs the same check on 200 warm-up + 8 batches of 150 calls (the queue
+// bench/results/erlang-c.json). This test runs the same check on 200 warm-up + 8 batches of 100 calls (the queue
 // relaxes in ~18 calls), a wider but honest interval. Seeded: the same arrivals and talk times every time; a 95 %
 // interval misses the truth one time in twenty, so a seed is a draw, fixed once, not tuned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import { batchMeansInterval, erlangCByDefinition, inside, judgeErlangC, predictE
 import { runErlangC, type ErlangCRun } from './erlang-c-run.ts';
 import { ERLANG_C_PARAMETERS } from './erlang-c-scenario.ts';
 
-const PLAN: BatchPlan = { warmUp: 200, batches: 8, batchSize: 150 };
+const PLAN: BatchPlan = { warmUp: 200, batches: 8, batchSize: 100 };
 const CALLS = PLAN.warmUp + PLAN.batches * PLAN.batchSize;
 const p = ERLANG_C_PARAMETERS;
 
