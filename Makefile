@@ -9,7 +9,7 @@ endif
 export PATH := $(NODE_BIN):$(ROOT)/.tools/bin:$(PATH)
 export NODE_OPTIONS := --disable-warning=ExperimentalWarning
 
-.PHONY: help run test deps services services-stop services-status typecheck lint test-unit test-int bench clean
+.PHONY: help run test deps services services-stop services-status typecheck lint test-unit test-int test-e2e bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -33,6 +33,9 @@ test-unit: deps ## Only the pure unit tests
 
 test-int: deps ## Only the integration tests (services must be running)
 	npx vitest run --project int
+
+test-e2e: deps ## Only the end-to-end runs under infra/e2e (services must be running; about 10 minutes)
+	npx vitest run --project e2e
 
 typecheck: deps ## tsc --noEmit
 	npx tsc --noEmit -p tsconfig.json

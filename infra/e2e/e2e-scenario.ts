@@ -43,3 +43,19 @@ export async function waitForEveryCallEnded(store: EventStore, timeoutMs: number
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** Waits until the log's head has not moved for `quietMs` (late timers — wrap-ups, ring backstops — have fired). */
+export async function waitForQuietLog(store: EventStore, quietMs = 1500, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = JSON.stringify(await store.headPosition(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    if (Date.now() > deadline) throw new Error('the log never went quiet');
+    await new Promise((r) => setTimeout(r, 200));
+    const now = JSON.stringify(await store.headPosition(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    }
+  }
+}

@@ -14,7 +14,7 @@ import { demoContactCenter } from '../demo/demo-contact-center.ts';
 import { seedContactCenter } from '../demo/seed-contact-center.ts';
 import type { TrafficGenerator } from '../simulator/traffic/traffic-generator.ts';
 import { createTestDatabase, type TestDatabase } from '../test-support/services.ts';
-import { e2eScenario, waitForEveryCallEnded } from './e2e-scenario.ts';
+import { e2eScenario, waitForEveryCallEnded, waitForQuietLog } from './e2e-scenario.ts';
 import { anchorsNow, startLocalEngine, startSwitch, type LocalEngine, type SwitchUnderTest } from './engine-harness.ts';
 import { modelDigest, replayRoutingModels } from './replay-check.ts';
 import { checkScenario, type ScenarioReport } from './scenario-checks.ts';
@@ -73,6 +73,7 @@ describe(`a seeded ${CALLS}-call scenario over ESL and PostgreSQL`, () => {
   });
 
   it('rebuilds the same state when the log is replayed from zero', async () => {
+    await waitForQuietLog(store);
     await local.engine.routing.idle();
     const replayed = modelDigest(await replayRoutingModels(store));
     const live = modelDigest(new Map(local.engine.routing.tenants.map((t) => [t, local.engine.routing.modelOf(t)])));

@@ -37,8 +37,8 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   if (stepFailed && report.numFailedTests === 0) failed++;
   lines.push(`${suite}: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests} skipped`);
 }
-for (const suite of ['unit', 'integration']) {
-  const report = suite === 'unit' ? 'unit.json' : 'int.json';
+for (const suite of ['unit', 'integration', 'e2e']) {
+  const report = suite === 'integration' ? 'int.json' : `${suite}.json`;
   if (!existsSync(join(dir, report))) {
     failed++;
     lines.push(`${suite}: no report (the runner did not start)`);
