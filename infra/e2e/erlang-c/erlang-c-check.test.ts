@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { QueueContact } from '../../../domain/metrics/queue-contact.ts';
 import { simulateMmn } from '../../../domain/routing/mmn-simulation.ts';
-import { batchMeansInterval, erlangCByDefinition, inside, judgeErlangC, predictErlangC, tQuantile975, type BatchPlan } from './erlang-c-check.ts';
+import { batchMeansInterval, erlangCByDefinition, inside, judgeErlangC, predictErlangC, replayAgainstIdealServer, tQuantile975, type BatchPlan } from './erlang-c-check.ts';
 import { ERLANG_C_PARAMETERS, type ErlangCParameters } from './erlang-c-scenario.ts';
 
 /** The waits of a pure M/M/N run as the answered queue contacts the log's fold would give. */
@@ -98,5 +98,34 @@ describe('the check on a pure M/M/N simulation (20 batches of 1,000 calls after 
   it('rejects the right formula fed a wrong answer target (T = 10 s instead of 20 s)', () => {
     const v = judgeErlangC(contacts, plan, p.answerTargetSeconds, predictErlangC({ ...p, answerTargetSeconds: 10 }));
     expect(v.serviceLevelInside).toBe(false);
+  });
+});
+
+describe('the replay against an ideal FIFO server', () => {
+  const contact = (id: string, enteredAt: number, leftAt: number, talkMs: number): QueueContact => ({
+    contactId: id,
+    callId: id,
+    queueId: 'q',
+    enteredAt,
+    leftAt,
+    outcome: 'answered',
+    talkMs,
+    holdMs: 0,
+    wrapMs: 0,
+    handledAt: leftAt + talkMs,
+  });
+  // Two agents: a and b start at once; c waits for a (free at 10,000); d waits for b (free at 15,000).
+  const log = [contact('a', 0, 0, 10_000), contact('b', 1_000, 1_000, 14_000), contact('c', 2_000, 10_000, 1_000), contact('d', 3_000, 11_000, 500)];
+
+  it('finds nothing to object to when every caller got the first free agent at once', () => {
+    expect(replayAgainstIdealServer(log.slice(0, 3), 2)).toEqual([]);
+  });
+
+  it('names a caller served late (or early), and the wrong number of agents', () => {
+    // d: c's agent is free again at 11,000, so d starts then.
+    expect(replayAgainstIdealServer(log, 2)).toEqual([]);
+    const late = [...log.slice(0, 3), contact('d', 3_000, 11_500, 500)];
+    expect(replayAgainstIdealServer(late, 2)).toEqual([{ contactId: 'd', expectedLeftAt: 11_000, leftAt: 11_500 }]);
+    expect(replayAgainstIdealServer(log, 3).map((m) => m.contactId)).toEqual(['c', 'd']);
   });
 });

@@ -132,3 +132,31 @@ export function judgeErlangC(contacts: readonly QueueContact[], plan: BatchPlan,
     averageSpeedOfAnswerInside: inside(asaCi, predicted.averageSpeedOfAnswerSeconds),
   };
 }
+
+/** Calls whose queue exit differs from what an ideal FIFO server of `agents` agents would give them, and by how much. */
+export interface ReplayMismatch {
+  readonly contactId: string;
+  readonly expectedLeftAt: number;
+  readonly leftAt: number | null;
+}
+
+/**
+ * Replays the contacts (in order of entry) through an ideal M/M/N server — `agents` agents, first come first served,
+ * service starting the instant an agent is free, each agent busy for exactly the talk time the log recorded, free
+ * again at once (no wrap-up) — and lists every contact the log shows leaving the queue at another time than the
+ * replay (beyond `toleranceMs` of rounding to whole ms). Empty: the engine behaved exactly as Erlang C's server, and
+ * whatever separates its numbers from the formula is sampling noise. The first `agents` calls start the run idle.
+ */
+export function replayAgainstIdealServer(contacts: readonly QueueContact[], agents: number, toleranceMs = 2): ReplayMismatch[] {
+  const free = Array.from({ length: agents }, () => -Infinity);
+  const mismatches: ReplayMismatch[] = [];
+  for (const c of contacts) {
+    let k = 0;
+    for (let i = 1; i < agents; i++) if (free[i]! < free[k]!) k = i;
+    const start = Math.max(c.enteredAt, free[k]!);
+    if (c.leftAt === null || Math.abs(c.leftAt - start) > toleranceMs) mismatches.push({ contactId: c.contactId, expectedLeftAt: start, leftAt: c.leftAt });
+    // Carry on from what happened, so one difference is reported once, not for every caller after it.
+    free[k] = (c.leftAt ?? start) + c.talkMs;
+  }
+  return mismatches;
+}

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../../adapters/event-store/port.ts';
 import { openPostgresEventStore } from '../../../adapters/event-store/postgres/open-postgres.ts';
 import { createTestDatabase, type TestDatabase } from '../../test-support/services.ts';
-import { batchMeansInterval, erlangCByDefinition, inside, judgeErlangC, predictErlangC, type BatchPlan, type ErlangCVerdict } from './erlang-c-check.ts';
+import { batchMeansInterval, erlangCByDefinition, inside, judgeErlangC, predictErlangC, replayAgainstIdealServer, type BatchPlan, type ErlangCVerdict } from './erlang-c-check.ts';
 import { runErlangC, type ErlangCRun } from './erlang-c-run.ts';
 import { ERLANG_C_PARAMETERS } from './erlang-c-scenario.ts';
 
@@ -58,6 +58,12 @@ describe(`Erlang C against ${CALLS} calls through the engine (M/M/${p.agents}, A
     const independent = erlangCByDefinition(p);
     expect(verdict.predicted.serviceLevel).toBeCloseTo(independent.serviceLevel, 12);
     expect(verdict.predicted.averageSpeedOfAnswerSeconds).toBeCloseTo(independent.averageSpeedOfAnswerSeconds, 9);
+  });
+
+  it('serves every caller exactly as an ideal FIFO server of N agents would, to the millisecond (and not as N ± 1 would)', () => {
+    expect(replayAgainstIdealServer(run.contacts, p.agents)).toEqual([]);
+    expect(replayAgainstIdealServer(run.contacts, p.agents - 1).length).toBeGreaterThan(0);
+    expect(replayAgainstIdealServer(run.contacts, p.agents + 1).length).toBeGreaterThan(0);
   });
 
   it("finds Erlang C's service level and ASA inside the measured 95 % confidence intervals", () => {
