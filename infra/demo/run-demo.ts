@@ -6,7 +6,10 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventStore } from '../../adapters/event-store/port.ts';
+import { apiKeyStream } from '../../api/auth/api-key-events.ts';
+import { keyIdOfSecret } from '../../api/auth/api-key-secret.ts';
 import { createApiKey } from '../../api/auth/api-key-store.ts';
+import { isLedgerlineError } from '../../domain/errors/ledgerline-error.ts';
 import type { Config } from '../config/config.ts';
 import { startServe, type RunningServe } from '../cli/commands/serve.ts';
 import { startSimulator, type Simulator } from '../simulator/server/start-simulator.ts';
@@ -36,9 +39,26 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
-/** The supervisor key the wallboard uses: created once, then read back. */
+/** Whether the log holds the key of this secret, not revoked (the file may belong to another store). */
+async function keyIsLive(store: EventStore, secret: string): Promise<boolean> {
+  const keyId = keyIdOfSecret(secret);
+  if (keyId === undefined) return false;
+  let live = false;
+  try {
+    for await (const e of store.readStream(apiKeyStream(keyId))) live = e.type !== 'ApiKeyRevoked';
+  } catch (err) {
+    if (isLedgerlineError(err, 'STREAM_NOT_FOUND')) return false;
+    throw err;
+  }
+  return live;
+}
+
+/** The supervisor key the wallboard uses: created once per store, then read back from the file. */
 async function wallboardKey(store: EventStore, file: string): Promise<string> {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (await keyIsLive(store, kept)) return kept;
+  }
   const { secret } = await createApiKey(store, { role: 'supervisor', tenant: DEMO_TENANT, agentId: null, name: 'demo wallboard' }, { actor: 'system:demo', at: Date.now() });
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
