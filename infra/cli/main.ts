@@ -12,6 +12,7 @@ const commands: Record<string, Command> = {
   sim: { summary: 'Run the FreeSWITCH Event Socket simulator (sim --port 8021 --password ClueCon)', load: () => import('./commands/sim.ts') },
   keys: { summary: 'API keys: keys create --role <role> --tenant <t> [--agent <id>] [--name <label>] | keys list [--tenant <t>] | keys revoke <keyId>', load: () => import('./commands/keys.ts') },
   projections: { summary: 'Projection status and blue-green rebuilds (projections status [--json] | projections rebuild <name>)', load: () => import('./commands/projections.ts') },
+  customers: { summary: 'Load customers for the built-in look-up (customers import <file.csv|json> [--tenant <t>])', load: () => import('./commands/customers.ts') },
   audit: { summary: 'Verify the hash chains of the event log (audit verify [--stream <name>])', load: () => import('./commands/audit.ts') },
 };
 
