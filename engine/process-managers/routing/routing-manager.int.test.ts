@@ -6,7 +6,7 @@ import { openEventStore } from '../../../adapters/event-store/open-event-store.t
 import type { EventStore } from '../../../adapters/event-store/port.ts';
 import { VirtualClock } from '../../clock.ts';
 import { FakeSwitchPort } from '../../test-support/fake-switch-port.ts';
-import { agentReady, agentState, callerLegOf, callState, createQueue, fact, queueCall, SWITCH } from '../../test-support/engine-fixture.ts';
+import { agentReady, agentState, callDoes, callerLegOf, callState, createQueue, fact, queueCall, SWITCH } from '../../test-support/engine-fixture.ts';
 import { readAllOf, until } from '../../test-support/wait.ts';
 import { TimerService } from '../../timers/timer-service.ts';
 import { agentLegUuidFor } from './routing-ids.ts';
@@ -74,6 +74,22 @@ describe('RoutingManager (Given/When/Then)', () => {
     expect(o!.legUuid).toBe(agentLegUuidFor(c1.offer!.offerId));
     expect(o).toMatchObject({ callId: 'c1', offerId: c1.offer!.offerId, switchId: SWITCH, role: 'agent' });
     expect(errors).toEqual([]);
+  });
+
+  it('Given a connected call, When the agent transfers it blind to another queue, Then the agent goes to wrap-up and the call waits in that queue', async () => {
+    await createQueue(store, 'sales', T0, { wrapUp: { seconds: 30 } }, ['a1']);
+    await createQueue(store, 'billing', T0, {}, []);
+    await agentReady(store, 'a1', T0);
+    await startEngine();
+    await queueCall(store, 'c1', 'sales', T0 + 1000);
+    await until(() => originates().length === 1, 'originate');
+    const [o] = originates();
+    port.emit(fact('leg_answered', T0 + 3000, { legUuid: o!.legUuid, callId: 'c1', offerId: o!.offerId, role: 'agent' }, {}));
+    await until(async () => (await callState(store, 'c1')).status === 'connected', 'connected');
+    await callDoes(store, { type: 'TransferCall', commandId: 'xfer-1', at: T0 + 20_000, callId: 'c1', target: { kind: 'queue', queueId: 'billing', priority: 0, requiredSkills: [] } });
+    await until(async () => (await agentState(store, 'a1')).state === 'wrap_up', 'the transferring agent in wrap-up', 10_000);
+    expect((await callState(store, 'c1')).status).toBe('queued');
+    expect((await callState(store, 'c1')).queue?.queueId).toBe('billing');
   });
 
   it('When the agent answers and later the caller hangs up, Then bridge, connect, wrap-up, and the wrap-up timer makes the agent ready', async () => {

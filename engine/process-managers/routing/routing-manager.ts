@@ -325,6 +325,10 @@ export class RoutingManager {
       case 'CallOfferedToAgent':
         await this.#reconcileCall(t, e.data.callId);
         return;
+      case 'CallTransferred':
+      case 'ConsultCompleted':
+        for (const [agentId, a] of this.#m(t).agents) if (a.state.call?.callId === e.data.callId) await this.#reconcileAgent(t, agentId);
+        return;
       case 'CallEnded':
         await this.#onCallEnded(t, e.data.callId, e.data.hungUpBy, e.data.agentId, e.data.cause);
         this.#requestRoute();
@@ -403,6 +407,10 @@ export class RoutingManager {
         await this.#killAgentLeg(t, callId, offerId, 'call-ended');
       } else if (resuming && callOffer && call.state.status === 'agent_answered') {
         await this.#connect(t, callId, offerId, agentId, at);
+      } else if (!callOffer && !(call.state.status === 'connected' && call.state.agentId === agentId)) {
+        // The call lives on without this agent (transferred to a queue, another agent or a number): their part is
+        // over, so their after-call work starts.
+        await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(offerId, 'start-wrap-up'), at, agentId, offerId });
       }
       return;
     }
@@ -949,7 +957,7 @@ export class RoutingManager {
 const ROUTE_ONLY = new Set(['CallQueued', 'CallPriorityChanged', 'CallbackCompleted', 'AgentReady', 'AgentSkillsChanged', 'AgentStateForced', 'AgentWrapUpEnded', 'AgentLoggedIn', 'AgentLoggedOut', 'AgentNotReady', 'AgentBrokeOut']);
 
 /** Events #react writes or calls the switch for (every other event needs at most a routing pass). */
-const REACTED = new Set(['AgentLegFailed', 'AgentOffered', 'AgentWrapUpStarted', 'AgentWrapUpExtended', 'AgentOfferMissed', 'AgentOfferCancelled', 'CallOfferCancelled', 'CallOfferedToAgent', 'CallEnded', 'CallbackRequested', 'CallbackScheduled', 'CallbackFailed', 'CallbackAttempted', 'CallOverflowed']);
+const REACTED = new Set(['AgentLegFailed', 'AgentOffered', 'AgentWrapUpStarted', 'AgentWrapUpExtended', 'AgentOfferMissed', 'AgentOfferCancelled', 'CallOfferCancelled', 'CallOfferedToAgent', 'CallEnded', 'CallbackRequested', 'CallbackScheduled', 'CallbackFailed', 'CallbackAttempted', 'CallOverflowed', 'CallTransferred', 'ConsultCompleted']);
 
 const OVERFLOW_REASON: Record<ExitReason, 'max_wait' | 'no_agents' | 'max_queue_length'> = {
   'max-wait': 'max_wait',
