@@ -2,6 +2,7 @@
 // port (each manager reads its own copy of the switch's facts through the fan-out). `serve`, the end-to-end tests and
 // the benchmarks start it the same way; nothing here decides anything.
 import type { EventStore } from '../adapters/event-store/port.ts';
+import { CachedAggregates } from './aggregates/cached-aggregates.ts';
 import type { Clock } from './clock.ts';
 import { CallControlManager, type CallControlManagerOptions } from './process-managers/call-control/call-control-manager.ts';
 import { InboundCallManager, type FlowForDid } from './process-managers/inbound/inbound-call-manager.ts';
@@ -65,12 +66,16 @@ export interface Engine {
 export async function startEngine(o: EngineOptions): Promise<Engine> {
   const onError = o.onError ?? (() => undefined);
   const fanOut = new FactFanOut(o.switchPort);
-  const timers = new TimerService({ store: o.store, clock: o.clock, onError: (e, timerId) => onError(e, `timer ${timerId}`) });
+  // One aggregate cache for the routing manager and the timers: a timer's command (a ring timeout, a wrap-up end)
+  // decides on the cached agent instead of reading the agent's whole stream each time.
+  const aggregates = new CachedAggregates(o.store);
+  const timers = new TimerService({ store: o.store, clock: o.clock, runner: aggregates, onError: (e, timerId) => onError(e, `timer ${timerId}`) });
   const routing = new RoutingManager({
     store: o.store,
     switchPort: fanOut.consumer('routing'),
     clock: o.clock,
     instanceId: o.instanceId,
+    aggregates,
     ...(o.agentEndpoint ? { agentEndpoint: o.agentEndpoint } : {}),
     ...(o.customerEndpoint ? { customerEndpoint: o.customerEndpoint } : {}),
     ...(o.danglingOfferGraceMs !== undefined ? { danglingOfferGraceMs: o.danglingOfferGraceMs } : {}),

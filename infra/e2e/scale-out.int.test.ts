@@ -38,8 +38,14 @@ describe(`two serve processes on one PostgreSQL and one switch, ${CALLS} calls`,
     processes.push(await startServeProcess({ ...env, ENGINE_INSTANCE_ID: 'serve-a', ENGINE_SHARD: '0/2' }));
     processes.push(await startServeProcess({ ...env, ENGINE_INSTANCE_ID: 'serve-b', ENGINE_SHARD: '1/2' }));
     traffic = sw.traffic(e2eScenario(CALLS));
-    await waitUntil(() => traffic.stats.offered >= CALLS && sw.view.live === 0, 'every generated call to be over on the switch', 900_000);
-    await waitForEveryCallEnded(store, 120_000);
+    try {
+      await waitUntil(() => traffic.stats.offered >= CALLS && sw.view.live === 0, 'every generated call to be over on the switch', 600_000);
+      await waitForEveryCallEnded(store, 120_000);
+    } catch (err) {
+      // What each process survived tells why a call got stuck.
+      const tail = (p: ServeProcess) => p.output().split('\n').filter((l) => l.includes('"level"')).slice(-15).join('\n');
+      throw new Error(`${String(err)}\nserve-a:\n${tail(processes[0]!)}\nserve-b:\n${tail(processes[1]!)}`);
+    }
     report = await checkScenario(store, sw.view);
     for await (const r of store.readAll()) {
       if (r.type !== 'SwitchCommandIssued') continue;

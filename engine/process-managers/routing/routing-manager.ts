@@ -327,7 +327,7 @@ export class RoutingManager {
         return;
       case 'CallTransferred':
       case 'ConsultCompleted':
-        for (const [agentId, a] of this.#m(t).agents) if (a.state.call?.callId === e.data.callId) await this.#reconcileAgent(t, agentId);
+        await this.#afterTransfer(t, e.data.callId, e.data.at);
         return;
       case 'CallEnded':
         await this.#onCallEnded(t, e.data.callId, e.data.hungUpBy, e.data.agentId, e.data.cause);
@@ -407,10 +407,6 @@ export class RoutingManager {
         await this.#killAgentLeg(t, callId, offerId, 'call-ended');
       } else if (resuming && callOffer && call.state.status === 'agent_answered') {
         await this.#connect(t, callId, offerId, agentId, at);
-      } else if (!callOffer && !(call.state.status === 'connected' && call.state.agentId === agentId)) {
-        // The call lives on without this agent (transferred to a queue, another agent or a number): their part is
-        // over, so their after-call work starts.
-        await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(offerId, 'start-wrap-up'), at, agentId, offerId });
       }
       return;
     }
@@ -420,6 +416,21 @@ export class RoutingManager {
         category: 'agent',
         command: { type: 'EndWrapUp', commandId: engineCommandId(offerId, 'wrap-up-end', deadline), at: deadline, agentId, offerId, reason: 'timeout' },
       });
+    }
+  }
+
+  /**
+   * The call was handed on (to a queue, another agent, a number): the agent who had it, still talking on it, starts
+   * their after-call work. Decided on the call's stream as read now (the model may lag it), and only on this event:
+   * an agent talking on a call the model shows elsewhere is otherwise a lagging model, not a transfer.
+   */
+  async #afterTransfer(t: Tenant, callId: string, at: number): Promise<void> {
+    await this.#syncModel(this.#callStream(t, callId));
+    const call = this.#m(t).call(callId);
+    for (const [agentId, a] of this.#m(t).agents) {
+      if (a.state.state !== 'talking' || a.state.call?.callId !== callId) continue;
+      if (call?.state.status === 'connected' && call.state.agentId === agentId) continue;
+      await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(a.state.call.offerId, 'start-wrap-up'), at, agentId, offerId: a.state.call.offerId });
     }
   }
 
