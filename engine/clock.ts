@@ -13,6 +13,31 @@ export interface Clock {
   at(at: number, fn: () => void): ClockTimer;
 }
 
+/**
+ * Calls `fn` once `now()` has reached `at`, for a clock running `rate` times as fast as the wall clock: the wall
+ * timer is re-armed until then (beyond setTimeout's range, or when it fired early), and unref'd.
+ */
+export function timerAt(now: () => number, rate: number, at: number, fn: () => void): ClockTimer {
+  let handle: NodeJS.Timeout | undefined;
+  let cancelled = false;
+  const arm = (): void => {
+    const delay = Math.max(0, Math.min((at - now()) / rate, 2_000_000_000));
+    handle = setTimeout(() => {
+      if (cancelled) return;
+      if (now() < at) arm();
+      else fn();
+    }, delay);
+    handle.unref?.();
+  };
+  arm();
+  return {
+    cancel() {
+      cancelled = true;
+      if (handle) clearTimeout(handle);
+    },
+  };
+}
+
 /** Wall-clock time. Timers beyond setTimeout's range are chained. */
 export class RealClock implements Clock {
   now(): number {
@@ -20,24 +45,7 @@ export class RealClock implements Clock {
   }
 
   at(at: number, fn: () => void): ClockTimer {
-    let handle: NodeJS.Timeout | undefined;
-    let cancelled = false;
-    const arm = (): void => {
-      const delay = Math.max(0, Math.min(at - Date.now(), 2_000_000_000));
-      handle = setTimeout(() => {
-        if (cancelled) return;
-        if (Date.now() < at) arm();
-        else fn();
-      }, delay);
-      handle.unref?.();
-    };
-    arm();
-    return {
-      cancel() {
-        cancelled = true;
-        if (handle) clearTimeout(handle);
-      },
-    };
+    return timerAt(Date.now, 1, at, fn);
   }
 }
 

@@ -2,7 +2,7 @@
 // = anchorSim + (wall - anchorWall) × factor. Two processes given the same anchors and factor agree on "now" (the
 // simulator in a test, `serve` as a child process with ENGINE_CLOCK), so timers, ring timeouts and the times in
 // events line up across them.
-import type { Clock, ClockTimer } from '../../engine/clock.ts';
+import { timerAt, type Clock, type ClockTimer } from '../../engine/clock.ts';
 import type { SimClock, SimTimer } from '../simulator/clock/sim-clock.ts';
 
 /** The anchors of an accelerated clock. */
@@ -38,26 +38,7 @@ function simNow(a: ClockAnchors): number {
 export function engineClockOf(a: ClockAnchors): Clock {
   return {
     now: () => Math.floor(simNow(a)),
-    at(at: number, fn: () => void): ClockTimer {
-      let handle: NodeJS.Timeout | undefined;
-      let cancelled = false;
-      const arm = (): void => {
-        const wait = Math.max(0, Math.min((at - simNow(a)) / a.factor, 2_000_000_000));
-        handle = setTimeout(() => {
-          if (cancelled) return;
-          if (simNow(a) < at) arm();
-          else fn();
-        }, wait);
-        handle.unref?.();
-      };
-      arm();
-      return {
-        cancel() {
-          cancelled = true;
-          if (handle) clearTimeout(handle);
-        },
-      };
-    },
+    at: (at: number, fn: () => void): ClockTimer => timerAt(() => simNow(a), a.factor, at, fn),
   };
 }
 
