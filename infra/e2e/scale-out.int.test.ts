@@ -44,7 +44,7 @@ describe(`two serve processes on one PostgreSQL and one switch, ${CALLS} calls`,
     } catch (err) {
       // What each process survived tells why a call got stuck.
       const tail = (p: ServeProcess) => p.output().split('\n').filter((l) => l.includes('"level"')).slice(-15).join('\n');
-      throw new Error(`${String(err)}\nserve-a:\n${tail(processes[0]!)}\nserve-b:\n${tail(processes[1]!)}`);
+      throw new Error(`${String(err)}\nserve-a:\n${tail(processes[0]!)}\nserve-b:\n${tail(processes[1]!)}`, { cause: err });
     }
     report = await checkScenario(store, sw.view);
     for await (const r of store.readAll()) {

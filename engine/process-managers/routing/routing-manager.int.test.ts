@@ -76,6 +76,28 @@ describe('RoutingManager (Given/When/Then)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('Given an answered agent whose bridge was sent but never recorded as connected, When the reconcile finds the caller gone, Then the call was connected, then ended', async () => {
+    await createQueue(store, 'sales', T0, {}, ['a1']);
+    await agentReady(store, 'a1', T0);
+    await startEngine();
+    // The bridge is sent (claimed) but its answer never comes back: the process that sent it died right then.
+    port.onCommand = (c) => {
+      if (c.name === 'bridge') throw new Error('the process died before the bridge returned');
+    };
+    await queueCall(store, 'c1', 'sales', T0 + 1000);
+    await until(() => originates().length === 1, 'originate');
+    const [o] = originates();
+    port.emit(fact('leg_answered', T0 + 3000, { legUuid: o!.legUuid, callId: 'c1', offerId: o!.offerId, role: 'agent' }, {}));
+    await until(() => port.named('bridge').length === 1, 'the bridge sent');
+    await settle();
+    expect((await callState(store, 'c1')).status).toBe('agent_answered');
+    port.emit(fact('leg_hangup', T0 + 60_000, { legUuid: callerLegOf('c1') }, { cause: 'RECONCILE_ENDED' }));
+    await until(async () => (await callState(store, 'c1')).status === 'ended', 'the call ended');
+    const types = (await readAllOf(store, 'call-c1')).map((e) => e.type);
+    expect(types.slice(-2)).toEqual(['CallConnected', 'CallEnded']);
+    expect((await callState(store, 'c1')).answeredAt).toBe(T0 + 3000);
+  });
+
   it('Given a connected call, When the agent transfers it blind to another queue, Then the agent goes to wrap-up and the call waits in that queue', async () => {
     await createQueue(store, 'sales', T0, { wrapUp: { seconds: 30 } }, ['a1']);
     await createQueue(store, 'billing', T0, {}, []);

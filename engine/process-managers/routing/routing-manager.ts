@@ -29,7 +29,8 @@ import { toDomainEvent } from '../../command-handling/handle-command.ts';
 import { CachedAggregates } from '../../aggregates/cached-aggregates.ts';
 import type { Clock, ClockTimer } from '../../clock.ts';
 import type { SwitchEndpoint, SwitchFact, SwitchPort } from '../../ports/switch-port.ts';
-import { claimSwitchCommand } from '../../switch-commands/switch-command-claims.ts';
+import { claimSwitchCommand, isSwitchCommandClaimed } from '../../switch-commands/switch-command-claims.ts';
+import { RECONCILE_ENDED, SWITCH_RESTARTED } from '../../switch/reconcile-facts.ts';
 import { scheduleTimer } from '../../timers/timer-service.ts';
 import { agentLegUuidFor, engineCommandId, offerIdFor } from './routing-ids.ts';
 import { RoutingModel } from './routing-model.ts';
@@ -705,6 +706,15 @@ export class RoutingManager {
       const call = callId ? this.#m(t).calls.get(callId) : undefined;
       if (!callId || !call || call.callerLegUuid !== f.legUuid) return;
       if (call.state.status.startsWith('callback_')) return;
+      const offer = call.state.offer;
+      if ((f.cause === RECONCILE_ENDED || f.cause === SWITCH_RESTARTED) && call.state.status === 'agent_answered' && offer) {
+        // The caller left while nobody listened, after the agent answered and the bridge was sent (claimed) — by a
+        // process that died before recording the connect. The switch bridged them: record the call as connected
+        // (from the agent's answer) before it ends, rather than as a caller who gave up waiting.
+        if (await isSwitchCommandClaimed(this.#o.store, `bridge|${agentLegUuidFor(offer.offerId)}`)) {
+          await this.#callCommand(t, { type: 'ConnectCall', commandId: engineCommandId(offer.offerId, 'connect'), at: offer.answeredAt ?? f.at, callId, offerId: offer.offerId });
+        }
+      }
       await this.#callCommand(t, { type: 'EndCall', commandId: engineCommandId(scopedId(t, callId), 'caller-hangup'), at: f.at, callId, cause: f.cause, hungUpBy: 'caller' });
     }
   }
