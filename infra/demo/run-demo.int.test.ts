@@ -30,7 +30,7 @@ describe('the demo (make run)', () => {
 
   it('answers calls on the demo queues, shown on the dashboard the wallboard key reads', async () => {
     writeFileSync(keyFile, 'll_0000000000000000000a.not-a-key-of-this-store\n');
-    const demo = await startDemo(config, { keyFile, ratePerSecond: 2 });
+    const demo = await startDemo(config, { keyFile, ratePerSecond: 1 });
     try {
       let queues: QueueView[] = [];
       await waitUntil(async () => {
@@ -47,7 +47,7 @@ describe('the demo (make run)', () => {
   }, 180_000);
 
   it('restarts on the same .data with its state and the same wallboard key', async () => {
-    const demo = await startDemo(config, { keyFile, ratePerSecond: 2 });
+    const demo = await startDemo(config, { keyFile, ratePerSecond: 0.2 });
     try {
       expect(demo.wallboardUrl.split('#key=')[1]).toBe(firstUrl.split('#key=')[1]);
       const d = await dashboard(demo.wallboardUrl);
@@ -56,5 +56,5 @@ describe('the demo (make run)', () => {
     } finally {
       await demo.stop();
     }
-  }, 180_000);
+  }, 300_000);
 });
