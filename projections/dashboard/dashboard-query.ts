@@ -12,6 +12,7 @@ import type { QueueContact } from '../../domain/metrics/queue-contact.ts';
 import { estimateWait } from '../../domain/routing/wait-estimate.ts';
 import type { ServiceLevelFormula } from '../../domain/shared/contact-center.ts';
 import {
+  type CallRow,
   readAgents,
   readCalls,
   readHandled,
@@ -65,18 +66,9 @@ export interface DashboardAgent {
   occupancy: number | null;
 }
 
-/** One call in progress. */
-export interface DashboardCall {
+/** One call in progress: the active_calls row, with its tenant. */
+export interface DashboardCall extends CallRow {
   tenant: string;
-  callId: string;
-  state: string;
-  queueId: string | null;
-  agentId: string | null;
-  ivrPath: string[];
-  arrivedAt: number;
-  queuedAt: number | null;
-  holdMs: number;
-  onHold: boolean;
 }
 
 /** Everything the wallboard shows for one tenant at `at`. */
