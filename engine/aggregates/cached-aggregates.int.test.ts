@@ -36,6 +36,24 @@ describe('CachedAggregates', () => {
     expect(stored[0]!.metadata).toMatchObject({ commandId: 'c-login', tenant: 't1', schemaVersion: 1 });
   });
 
+  it('with keepHistory, holds every event in order with its command id: its own appends and what it read forward', async () => {
+    const history = new CachedAggregates(store, { keepHistory: true });
+    await history.run(agentDecider, agentStream('a1'), logIn);
+    await handleCommand(store, agentDecider, agentStream('a1'), cmd({ type: 'MakeReady', commandId: 'other', at: 1500 }));
+    await history.get(agentDecider, agentStream('a1'));
+    await history.run(agentDecider, agentStream('a1'), cmd({ type: 'MakeNotReady', commandId: 'c-nr', at: 2000, reasonCode: 'lunch' }));
+    expect(history.history(agentStream('a1'))?.map((h) => [h.event.type, h.commandId])).toEqual([
+      ['AgentLoggedIn', 'c-login'],
+      ['AgentReady', 'other'],
+      ['AgentNotReady', 'c-nr'],
+    ]);
+    // A cache without it keeps none; a fresh keepHistory cache reads the whole stream back the same.
+    expect(cache.history(agentStream('a1'))).toBeUndefined();
+    const reread = new CachedAggregates(store, { keepHistory: true });
+    await reread.get(agentDecider, agentStream('a1'));
+    expect(reread.history(agentStream('a1'))?.map((h) => h.commandId)).toEqual(['c-login', 'other', 'c-nr']);
+  });
+
   it('when another writer appended, the conflict makes it read only the missing events and decide again', async () => {
     await cache.run(agentDecider, agentStream('a1'), logIn);
     // Another process makes the agent ready behind the cache's back.

@@ -16,17 +16,27 @@ export interface CachedAggregate<S> {
   readonly revision: bigint | undefined;
 }
 
+/** One event of a cached stream's history, with the command id that wrote it. */
+export interface StreamHistoryItem {
+  readonly event: DomainEvent;
+  readonly commandId: string | undefined;
+}
+
 interface Entry {
   state: unknown;
   revision: bigint | undefined;
   commandIds: Set<string>;
   decider: Decider<never, DomainEvent, unknown>;
+  /** Every event of the stream in order (instances built with keepHistory only). */
+  history: StreamHistoryItem[] | undefined;
 }
 
 export interface CachedAggregatesOptions {
   /** Streams kept; the least recently used are dropped beyond it. */
   readonly maxStreams?: number;
   readonly maxConflictRetries?: number;
+  /** Also keep each stream's events in order (`history()`), for a caller that folds more than the decider does. */
+  readonly keepHistory?: boolean;
 }
 
 /** See the module comment. One instance per process (or per store connection); not shared across stores. */
@@ -36,6 +46,7 @@ export class CachedAggregates {
   readonly #locks = new Map<string, Promise<void>>();
   readonly #maxStreams: number;
   readonly #maxRetries: number;
+  readonly #keepHistory: boolean;
   /** Counters for benchmarks and tests: full loads, forward reads, conflicts. */
   readonly stats = { loads: 0, refreshes: 0, conflicts: 0, hits: 0 };
 
@@ -43,6 +54,12 @@ export class CachedAggregates {
     this.#store = store;
     this.#maxStreams = options.maxStreams ?? 50_000;
     this.#maxRetries = options.maxConflictRetries ?? 8;
+    this.#keepHistory = options.keepHistory ?? false;
+  }
+
+  /** The cached stream's events in order with their command ids, without IO (keepHistory instances; else undefined). */
+  history(stream: string): readonly StreamHistoryItem[] | undefined {
+    return this.#entries.get(stream)?.history;
   }
 
   /** The cached state without any IO, or undefined when the stream is not cached. */
@@ -66,7 +83,7 @@ export class CachedAggregates {
   observe<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: RecordedEvent, fromStart = false): void {
     let e = this.#entries.get(recorded.streamId);
     if (!e && fromStart && recorded.revision === 0n) {
-      e = { state: decider.initialState, revision: undefined, commandIds: new Set(), decider: decider as unknown as Entry['decider'] };
+      e = this.#newEntry(decider);
       this.#touch(recorded.streamId, e);
     }
     if (!e) return;
@@ -145,6 +162,7 @@ export class CachedAggregates {
         entry.state = state;
         entry.revision = result.nextExpectedRevision;
         entry.commandIds.add(command.commandId);
+        if (entry.history) for (const ev of events) entry.history.push({ event: ev, commandId: command.commandId });
         this.stats.hits += fresh ? 0 : 1;
         return { events, state, revision: entry.revision, position: result.position, duplicate: false };
       } catch (error) {
@@ -160,7 +178,7 @@ export class CachedAggregates {
     let e = this.#entries.get(stream);
     if (!e) {
       this.stats.loads++;
-      e = { state: decider.initialState, revision: undefined, commandIds: new Set(), decider: decider as unknown as Entry['decider'] };
+      e = this.#newEntry(decider);
     } else {
       this.stats.refreshes++;
     }
@@ -174,11 +192,17 @@ export class CachedAggregates {
     return e;
   }
 
+  #newEntry<C, E extends DomainEvent, S>(decider: Decider<C, E, S>): Entry {
+    return { state: decider.initialState, revision: undefined, commandIds: new Set(), decider: decider as unknown as Entry['decider'], history: this.#keepHistory ? [] : undefined };
+  }
+
   #apply(e: Entry, decider: Entry['decider'], recorded: RecordedEvent): void {
-    e.state = decider.evolve(e.state, toDomainEvent(recorded));
+    const event = toDomainEvent(recorded);
+    e.state = decider.evolve(e.state, event);
     e.revision = recorded.revision;
-    const commandId = recorded.metadata.commandId;
-    if (typeof commandId === 'string') e.commandIds.add(commandId);
+    const commandId = typeof recorded.metadata.commandId === 'string' ? recorded.metadata.commandId : undefined;
+    if (commandId !== undefined) e.commandIds.add(commandId);
+    e.history?.push({ event, commandId });
   }
 
   #touch(stream: string, e: Entry): void {

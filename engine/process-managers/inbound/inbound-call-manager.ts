@@ -29,7 +29,7 @@ import { ivrFlowDecider, requirePublishedVersion, routableVersion } from '../../
 import { parseScopedId, scopedId, tenantStream } from '../../../domain/shared/tenant-stream.ts';
 import { BoundedMap } from '../../switch/bounded-map.ts';
 import { RealClock, type Clock } from '../../clock.ts';
-import { handleCommand, loadAggregate, toDomainEvent } from '../../command-handling/handle-command.ts';
+import { CachedAggregates } from '../../aggregates/cached-aggregates.ts';
 import type { SwitchFact, SwitchPort } from '../../ports/switch-port.ts';
 import type { CustomerLookup, LookupAnswer } from './customer-lookup.ts';
 import { cancelTimer, scheduleTimer } from '../../timers/timer-service.ts';
@@ -51,6 +51,9 @@ export type FlowForDid = Readonly<Record<string, DidTarget>> | ((did: string) =>
 
 /** How many caller legs the manager remembers the call of (oldest forgotten first). */
 const MAX_LEGS = 100_000;
+
+/** How many call streams the manager keeps folded in memory (a call in its IVR is seldom evicted). */
+const MAX_CACHED_CALLS = 5_000;
 
 export interface InboundCallManagerOptions {
   readonly store: EventStore;
@@ -113,6 +116,10 @@ export class InboundCallManager {
   readonly #clock: Clock;
   readonly #promptPath: (p: PlayInstruction) => string;
   readonly #flows = new Map<string, IvrFlow>();
+  /** The calls' streams folded with their histories: a command appends at the cached revision, a load reads forward. */
+  readonly #calls: CachedAggregates;
+  /** The IVR flows' streams (a new call reads only what was published since). */
+  readonly #flowStreams: CachedAggregates;
   /** Per call (scoped id): the tail of its work. */
   readonly #lanes = new Map<string, Promise<void>>();
   #pending = 0;
@@ -128,6 +135,8 @@ export class InboundCallManager {
     this.#o = options;
     this.#clock = options.clock ?? new RealClock();
     this.#promptPath = options.promptPath ?? defaultPromptPath;
+    this.#calls = new CachedAggregates(options.store, { maxStreams: MAX_CACHED_CALLS, keepHistory: true });
+    this.#flowStreams = new CachedAggregates(options.store, { maxStreams: 1_000 });
   }
 
   /**
@@ -516,7 +525,7 @@ export class InboundCallManager {
       // Decided on the state at append time: if routing moved the call on meanwhile (an offer), it is routing's now.
       const command = parseCallCommand({ ...base, commandId: engineCommandId(call.callId, 'caller-hangup'), type: 'EndCall', cause: fact.cause, hungUpBy: 'caller' });
       const whileQueued = { ...callDecider, decide: (c: typeof command, st: CallState) => (CALLER_CAN_END.has(st.status) ? callDecider.decide(c, st) : []) };
-      await handleCommand(this.#o.store, whileQueued, tenantStream('call', call.tenant, command.callId), command, call.tenant === undefined ? {} : { tenant: call.tenant });
+      await this.#calls.run(whileQueued, tenantStream('call', call.tenant, command.callId), command, call.tenant === undefined ? {} : { tenant: call.tenant });
     }
   }
 
@@ -528,19 +537,14 @@ export class InboundCallManager {
   }
 
   async #loadCall(callId: string): Promise<CallView> {
-    let state = callDecider.initialState;
-    const events: CallEvent[] = [];
-    const commandIds: (string | undefined)[] = [];
-    try {
-      for await (const r of this.#o.store.readStream(`call-${callId}`)) {
-        const e = toDomainEvent(r) as CallEvent;
-        events.push(e);
-        commandIds.push(typeof r.metadata.commandId === 'string' ? r.metadata.commandId : undefined);
-        state = callDecider.evolve(state, e);
-      }
-    } catch (e) {
-      if (!(e instanceof LedgerlineError && e.code === 'STREAM_NOT_FOUND')) throw e;
-    }
+    // Reads only the events after the cached revision (other processes write to the call too: timers, routing).
+    const stream = `call-${callId}`;
+    const { state } = await this.#calls.get(callDecider, stream);
+    const history = this.#calls.history(stream) ?? [];
+    const events = history.map((h) => h.event as CallEvent);
+    const commandIds = history.map((h) => h.commandId);
+    // An ended call seldom hears from us again: keep memory for the live ones.
+    if (state.status === 'ended' || state.status === 'dispositioned') this.#calls.invalidate(stream);
     const arrived = events.find((e) => e.type === 'CallArrived');
     const leg = arrived?.type === 'CallArrived' ? arrived.data : undefined;
     const { tenant, id } = parseScopedId(callId);
@@ -550,7 +554,7 @@ export class InboundCallManager {
 
   /** The flow the tenant routes now, from the tenant's own `ivrflow-<tenant>.<flowId>` stream. */
   async #loadRoutableVersion(tenant: string | undefined, flowId: string) {
-    const { state } = await loadAggregate(this.#o.store, ivrFlowDecider, tenantStream('ivrflow', tenant, flowId));
+    const { state } = await this.#flowStreams.get(ivrFlowDecider, tenantStream('ivrflow', tenant, flowId));
     const v = routableVersion(state, flowId);
     this.#flows.set(flowKey(tenant, flowId, v.version), v.flow);
     return v;
@@ -559,7 +563,7 @@ export class InboundCallManager {
   async #loadVersion(tenant: string | undefined, flowId: string, version: number): Promise<IvrFlow> {
     const cached = this.#flows.get(flowKey(tenant, flowId, version));
     if (cached) return cached;
-    const { state } = await loadAggregate(this.#o.store, ivrFlowDecider, tenantStream('ivrflow', tenant, flowId));
+    const { state } = await this.#flowStreams.get(ivrFlowDecider, tenantStream('ivrflow', tenant, flowId));
     const flow = requirePublishedVersion(state, flowId, version).flow;
     this.#flows.set(flowKey(tenant, flowId, version), flow);
     return flow;
@@ -568,7 +572,7 @@ export class InboundCallManager {
   /** Runs a call command on the tenant's call stream, with metadata.tenant. */
   async #call(tenant: string | undefined, input: CallCommandInput): Promise<void> {
     const command = parseCallCommand(input);
-    await handleCommand(this.#o.store, callDecider, tenantStream('call', tenant, command.callId), command, tenant === undefined ? {} : { tenant });
+    await this.#calls.run(callDecider, tenantStream('call', tenant, command.callId), command, tenant === undefined ? {} : { tenant });
   }
 }
 
