@@ -74,10 +74,15 @@ export const AnnounceWaitEstimateSchema = command('AnnounceWaitEstimate', 'Recor
 });
 export const RequestCallbackSchema = command('RequestCallback', 'The queued caller asked for a callback; the queue place is kept.', { callbackNumber: phoneNumberField.nullable().default(null).describe('Defaults to the caller number') });
 export const ScheduleCallbackSchema = command('ScheduleCallback', 'Schedule the requested callback; the caller leg is released.', { callbackId: z.string().min(1), notBefore: z.number().int().nonnegative() });
-export const AttemptCallbackSchema = command('AttemptCallback', 'Dial the customer back (not before notBefore).', { attemptId: z.string().min(1), channelUuid: channelUuidField });
-export const CompleteCallbackSchema = command('CompleteCallback', 'The customer answered the callback: the call is back in its queue at its original place.', { attemptId: z.string().min(1) });
-export const FailCallbackSchema = command('FailCallback', 'The callback attempt failed; retry, or give up (the call ends).', { attemptId: z.string().min(1), cause: callbackFailureCauseSchema, retry: z.boolean() });
-export const CancelCallbackSchema = command('CancelCallback', 'Cancel a requested or scheduled callback; the call ends.', { reason: z.string().min(1) });
+export const AttemptCallbackSchema = command('AttemptCallback', 'The agent answered the callback offer: dial the customer back.', { attemptId: z.string().min(1), channelUuid: channelUuidField });
+export const CompleteCallbackSchema = command('CompleteCallback', 'The customer answered the callback: the waiting agent is connected next.', { attemptId: z.string().min(1) });
+export const FailCallbackSchema = command('FailCallback', 'The callback attempt failed; the agent is released; retry from retryAt, or give up (the call ends).', {
+  attemptId: z.string().min(1),
+  cause: callbackFailureCauseSchema,
+  retry: z.boolean(),
+  retryAt: z.number().int().nonnegative().nullable().default(null).describe('When the callback is due again (retry only); null: due at once'),
+});
+export const CancelCallbackSchema = command('CancelCallback', 'Cancel a requested, scheduled or offered callback; the call ends.', { reason: z.string().min(1) });
 export const OfferToAgentSchema = command('OfferToAgent', 'Routing reserved an agent for a queued call.', { agentId: agentIdField, offerId: offerIdField });
 export const RecordAgentLegRingingSchema = command('RecordAgentLegRinging', 'The offered agent\'s phone rings.', { offerId: offerIdField, channelUuid: channelUuidField });
 export const RecordAgentLegAnsweredSchema = command('RecordAgentLegAnswered', 'The offered agent answered.', { offerId: offerIdField });

@@ -90,51 +90,59 @@ export function decideCall(c: CallCommand, s: CallState): readonly CallEvent[] {
       ];
 
     case 'RequestCallback':
-      expectStatus(s, c, ['queued'], CALLBACK.includes(s.status) ? 'CALLBACK_ALREADY_REQUESTED' : 'CALL_NOT_QUEUED');
+      expectStatus(s, c, ['queued'], CALLBACK.includes(s.status) || s.callback ? 'CALLBACK_ALREADY_REQUESTED' : 'CALL_NOT_QUEUED');
       return [ev('CallbackRequested', { ...base, callbackNumber: c.callbackNumber ?? s.customerNumber!, queueId: s.queue!.queueId, requestedIn: 'queue' })];
     case 'ScheduleCallback': {
-      expectStatus(s, c, ['callback_requested'], s.status === 'callback_pending' || s.status === 'callback_dialing' ? 'CALLBACK_ALREADY_SCHEDULED' : 'CALLBACK_NOT_REQUESTED');
+      expectStatus(s, c, ['callback_requested'], s.callback ? 'CALLBACK_ALREADY_SCHEDULED' : 'CALLBACK_NOT_REQUESTED');
       // From here the caller's leg is released: a recording of it ends.
       const stop = s.recording ? [ev('RecordingStopped', { ...base, recordingId: s.recording.recordingId, reason: 'caller_left' })] : [];
       return [...stop, ev('CallbackScheduled', { ...base, callbackId: c.callbackId, notBefore: c.notBefore, queueId: s.queue!.queueId })];
     }
     case 'AttemptCallback': {
-      expectStatus(s, c, ['callback_pending'], CALLBACK.includes(s.status) ? 'CALLBACK_NOT_PENDING' : 'CALLBACK_NOT_REQUESTED');
+      // Agent first: the customer is dialled only once an agent answered the callback's offer.
+      if (s.status === 'agent_answered' && !s.callback) fail('CALLBACK_NOT_REQUESTED', s, c);
+      expectStatus(s, c, ['agent_answered'], attemptCallbackRefusal(s));
       const cb = s.callback!;
       if (c.at < cb.notBefore!) fail('CALLBACK_NOT_DUE', s, c, { notBefore: cb.notBefore });
       return [ev('CallbackAttempted', { ...base, callbackId: cb.callbackId!, attemptId: c.attemptId, attempt: cb.attempts + 1, number: cb.number, channelUuid: c.channelUuid })];
     }
     case 'CompleteCallback':
     case 'FailCallback': {
-      expectStatus(s, c, ['callback_dialing'], CALLBACK.includes(s.status) ? 'CALLBACK_NOT_DIALING' : 'CALLBACK_NOT_REQUESTED');
+      expectStatus(s, c, ['callback_dialing'], s.callback ? 'CALLBACK_NOT_DIALING' : 'CALLBACK_NOT_REQUESTED');
       const cb = s.callback!;
       if (cb.attemptId !== c.attemptId) fail('CALLBACK_ATTEMPT_MISMATCH', s, c, { expected: cb.attemptId, got: c.attemptId });
       if (c.type === 'CompleteCallback') return [ev('CallbackCompleted', { ...base, callbackId: cb.callbackId!, attemptId: c.attemptId, queueId: s.queue!.queueId })];
-      const failed = ev('CallbackFailed', { ...base, callbackId: cb.callbackId!, attemptId: c.attemptId, cause: c.cause, willRetry: c.retry });
-      return c.retry ? [failed] : [failed, ...ending(s, c.at, 'CALLBACK_FAILED', 'system')];
+      // The agent's offer closes with the attempt (the engine releases the agent to wrap-up).
+      const failed = ev('CallbackFailed', { ...base, callbackId: cb.callbackId!, attemptId: c.attemptId, cause: c.cause, willRetry: c.retry, retryAt: c.retry ? Math.max(c.at, c.retryAt ?? c.at) : null });
+      return c.retry ? [failed] : [failed, ...ending({ ...s, offer: null }, c.at, 'CALLBACK_FAILED', 'system')];
     }
     case 'CancelCallback':
-      expectStatus(s, c, CALLBACK, 'CALLBACK_NOT_REQUESTED');
+      // A callback being offered to an agent is still owed to the customer: it can be cancelled too.
+      if (!(s.callback && OFFERING.includes(s.status))) expectStatus(s, c, CALLBACK, 'CALLBACK_NOT_REQUESTED');
       return [ev('CallbackCancelled', { ...base, callbackId: s.callback!.callbackId, reason: c.reason }), ...ending(s, c.at, 'CALLBACK_CANCELLED', 'system')];
 
     case 'OfferToAgent':
-      expectStatus(s, c, ['queued'], OFFERING.includes(s.status) ? 'CALL_ALREADY_OFFERED' : 'CALL_NOT_QUEUED');
+      expectStatus(s, c, ['queued', 'callback_pending'], OFFERING.includes(s.status) || s.status === 'callback_dialing' ? 'CALL_ALREADY_OFFERED' : 'CALL_NOT_QUEUED');
+      // A callback is offered like a waiting call (at its place), once due: the agent first, the customer after.
+      if (s.status === 'callback_pending' && c.at < s.callback!.notBefore!) fail('CALLBACK_NOT_DUE', s, c, { notBefore: s.callback!.notBefore });
       return [ev('CallOfferedToAgent', { ...base, agentId: c.agentId, offerId: c.offerId, queueId: s.queue!.queueId, offerNumber: s.offerCount + 1 })];
     case 'RecordAgentLegRinging': {
       const offer = openOffer(s, c, c.offerId);
       if (s.status === 'ringing') fail('AGENT_LEG_ALREADY_RINGING', s, c);
-      if (s.status === 'agent_answered') fail('AGENT_LEG_ALREADY_ANSWERED', s, c);
+      if (s.status === 'agent_answered' || s.status === 'callback_dialing') fail('AGENT_LEG_ALREADY_ANSWERED', s, c);
       return [ev('AgentLegRinging', { ...base, offerId: offer.offerId, agentId: offer.agentId, channelUuid: c.channelUuid })];
     }
     case 'RecordAgentLegAnswered': {
       const offer = openOffer(s, c, c.offerId);
-      if (s.status === 'agent_answered') fail('AGENT_LEG_ALREADY_ANSWERED', s, c);
+      if (s.status === 'agent_answered' || s.status === 'callback_dialing') fail('AGENT_LEG_ALREADY_ANSWERED', s, c);
       return [ev('AgentLegAnswered', { ...base, offerId: offer.offerId, agentId: offer.agentId, ringMs: elapsed(offer.offeredAt, c.at) })];
     }
     case 'RecordAgentLegFailed': {
       const offer = openOffer(s, c, c.offerId);
-      // No answer keeps the caller's place: the queue entry (and its enteredAt) is untouched.
-      return [ev('AgentLegFailed', { ...base, offerId: offer.offerId, agentId: offer.agentId, cause: c.cause, returnedTo: s.queue ? 'queue' : 'unrouted' })];
+      // No answer keeps the caller's place: the queue entry (and its enteredAt) is untouched. A callback offer (the
+      // agent left before or while the customer was dialled) is owed again, due now; that attempt does not count.
+      const returnedTo = s.callback ? 'callback' : s.queue ? 'queue' : 'unrouted';
+      return [ev('AgentLegFailed', { ...base, offerId: offer.offerId, agentId: offer.agentId, cause: c.cause, returnedTo })];
     }
     case 'ConnectCall':
       return decideConnect(c, s);
@@ -206,11 +214,13 @@ export function decideCall(c: CallCommand, s: CallState): readonly CallEvent[] {
 
     case 'AbandonCall':
       expectStatus(s, c, WAITING, CALLBACK.includes(s.status) ? 'CALLBACK_PENDING' : 'CALL_NOT_WAITING');
+      if (s.callback) fail('CALLBACK_PENDING', s, c); // a callback offer: the customer is not on the line
       return ending(s, c.at, c.cause, 'caller');
     case 'OverflowCall':
       return decideOverflow(c, s);
     case 'EndCall':
       expectStatus(s, c, LIVE.filter((x) => !CALLBACK.includes(x)), 'CALLBACK_PENDING');
+      if (s.callback) fail('CALLBACK_PENDING', s, c); // a callback offer: cancel or fail the callback instead
       return ending(s, c.at, c.cause, c.hungUpBy);
     case 'DispositionCall':
       if (s.status === 'none') fail('CALL_NOT_FOUND', s, c);
@@ -219,6 +229,13 @@ export function decideCall(c: CallCommand, s: CallState): readonly CallEvent[] {
       if (!s.handledBy.includes(c.agentId)) fail('CALL_NOT_HANDLED', s, c, { agentId: c.agentId, handledBy: s.handledBy });
       return [ev('CallDispositioned', { ...base, agentId: c.agentId, wrapUpCode: c.wrapUpCode, notes: c.notes })];
   }
+}
+
+/** Why AttemptCallback does not apply: no agent has answered the callback's offer yet, or no callback awaits one. */
+function attemptCallbackRefusal(s: CallState): ErrorCode {
+  if (s.status === 'callback_pending' || (s.callback && OFFERING.includes(s.status))) return 'AGENT_LEG_NOT_ANSWERED';
+  if (CALLBACK.includes(s.status)) return 'CALLBACK_NOT_PENDING';
+  return 'CALLBACK_NOT_REQUESTED';
 }
 
 function queueCallRefusal(status: CallStatus): ErrorCode {
@@ -247,9 +264,9 @@ function decideIvr(c: Extract<CallCommand, { type: IvrCommandType }>, s: CallSta
   }
 }
 
-/** The open offer named by `offerId`, or the coded reason there is none. */
+/** The open offer named by `offerId`, or the coded reason there is none (a callback being dialled holds its offer). */
 function openOffer(s: CallState, c: CallCommand, offerId: string | null) {
-  expectStatus(s, c, OFFERING, 'CALL_NOT_OFFERED');
+  expectStatus(s, c, [...OFFERING, 'callback_dialing'], 'CALL_NOT_OFFERED');
   const offer = s.offer!;
   if (offer.offerId !== offerId) fail('OFFER_MISMATCH', s, c, { expected: offer.offerId, got: offerId });
   return offer;
@@ -274,6 +291,8 @@ function decideConnect(c: Extract<CallCommand, { type: 'ConnectCall' }>, s: Call
   expectStatus(s, c, OFFERING, 'CALL_INVALID_TRANSITION');
   const offer = openOffer(s, c, c.offerId);
   if (s.status !== 'agent_answered') fail('AGENT_LEG_NOT_ANSWERED', s, c);
+  // A callback offer connects once the customer answered the dial-back (CompleteCallback clears the callback).
+  if (s.callback) fail('CALLBACK_NOT_DIALING', s, c);
   return [
     ev('CallConnected', {
       ...base,

@@ -120,8 +120,11 @@ function transitionsOf(steps: readonly { type: CallCommandType; fields: Record<s
 
 function checkInvariants(s: CallState): void {
   expect(CALL_STATUSES).toContain(s.status);
-  expect(s.offer !== null, `offer in ${s.status}`).toBe(OFFERING.includes(s.status));
-  expect(s.callback !== null, `callback in ${s.status}`).toBe(CALLBACK.includes(s.status));
+  // A callback being dialled holds its agent's offer (agent first); a callback offer keeps its callback.
+  expect(s.offer !== null, `offer in ${s.status}`).toBe(OFFERING.includes(s.status) || s.status === 'callback_dialing');
+  if (CALLBACK.includes(s.status)) expect(s.callback, `callback in ${s.status}`).not.toBeNull();
+  if (s.callback !== null) expect([...CALLBACK, ...OFFERING], `callback in ${s.status}`).toContain(s.status);
+  if (s.callback !== null && OFFERING.includes(s.status)) expect(s.queue).not.toBeNull();
   expect(s.segmentStart !== null, `segment in ${s.status}`).toBe(s.status === 'connected');
   if (s.status === 'connected') expect(s.agentId).not.toBeNull();
   if (s.held) expect(s.status).toBe('connected');

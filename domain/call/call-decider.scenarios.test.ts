@@ -123,32 +123,93 @@ describe('callbacks', () => {
     expect(data(out, 'RecordingStopped').reason).toBe('caller_left');
   });
   const scheduled = run([cmd('ScheduleCallback', { callbackId: 'cb-1', notBefore: 60_000 }, 6_000)], requested);
-  it('refuses an attempt before notBefore, and refuses end and abandon while the callback is owed', () => {
-    expect(rejected(scheduled, cmd('AttemptCallback', { attemptId: 't1', channelUuid: 'x' }, 59_999)).code).toBe('CALLBACK_NOT_DUE');
+  const offer = (offerId: string, agentId: string, at: number) => cmd('OfferToAgent', { agentId, offerId }, at);
+  const answeredBy = (offerId: string, agentId: string, at: number) => [offer(offerId, agentId, at), cmd('RecordAgentLegAnswered', { offerId }, at + 5_000)];
+  it('refuses an offer before notBefore, any attempt before an agent answered, and end and abandon while the callback is owed', () => {
+    expect(rejected(scheduled, offer('o1', 'a1', 59_999)).code).toBe('CALLBACK_NOT_DUE');
+    expect(rejected(scheduled, cmd('AttemptCallback', { attemptId: 't1', channelUuid: 'x' }, 61_000)).code).toBe('AGENT_LEG_NOT_ANSWERED');
     expect(rejected(scheduled, sampleCommand('EndCall', 61_000)).code).toBe('CALLBACK_PENDING');
     expect(rejected(scheduled, sampleCommand('AbandonCall', 61_000)).code).toBe('CALLBACK_PENDING');
   });
-  it('retries, then returns to the queue at the original place when the customer answers', () => {
-    const h = run(
-      [
-        cmd('AttemptCallback', { attemptId: 't1', channelUuid: 'cb-leg-1' }, 60_000),
-        cmd('FailCallback', { attemptId: 't1', cause: 'busy', retry: true }, 70_000),
-        cmd('AttemptCallback', { attemptId: 't2', channelUuid: 'cb-leg-2' }, 120_000),
-      ],
-      scheduled,
-    );
-    expect(h.filter((e) => e.type === 'CallbackAttempted').map((e) => (e.data as CallEventData<'CallbackAttempted'>).attempt)).toEqual([1, 2]);
-    expect(rejected(h, cmd('CompleteCallback', { attemptId: 't1' }, 125_000)).code).toBe('CALLBACK_ATTEMPT_MISMATCH');
-    const back = run([cmd('CompleteCallback', { attemptId: 't2' }, 125_000)], h);
-    const s = fold(callDecider, back);
-    expect(s.status).toBe('queued');
+  it('Given a due callback, When it is offered, Then it keeps its place and its callback (a callback offer, not a caller on the line)', () => {
+    const out = when(scheduled, offer('o1', 'a1', 60_000));
+    expect(data(out, 'CallOfferedToAgent')).toMatchObject({ agentId: 'a1', offerId: 'o1', queueId: 'q1' });
+    const s = fold(callDecider, [...scheduled, ...out]);
+    expect(s.status).toBe('offered');
+    expect(s.callback).toMatchObject({ callbackId: 'cb-1', attempts: 0 });
     expect(s.queue).toMatchObject({ queueId: 'q1', enteredAt: 2_000 });
+    const ringing = run([cmd('RecordAgentLegRinging', { offerId: 'o1', channelUuid: 'ag' }, 61_000)], [...scheduled, ...out]);
+    // The customer is not on the line: a callback offer is cancelled, not ended or abandoned.
+    expect(rejected(ringing, sampleCommand('EndCall', 62_000)).code).toBe('CALLBACK_PENDING');
+    expect(rejected(ringing, sampleCommand('AbandonCall', 62_000)).code).toBe('CALLBACK_PENDING');
+    expect(rejected(ringing, cmd('ConnectCall', { offerId: 'o1' }, 62_000)).code).toBe('AGENT_LEG_NOT_ANSWERED');
+    expect(types(when(ringing, cmd('CancelCallback', { reason: 'supervisor' }, 62_000)))).toEqual(['CallbackCancelled', 'CallOfferCancelled', 'CallEnded']);
   });
-  it('gives up with CallEnded, never an abandon', () => {
-    const h = run([cmd('AttemptCallback', { attemptId: 't1', channelUuid: 'x' }, 60_000)], scheduled);
+  it('When the agent leg fails on a callback offer, Then it is owed again at its place, no attempt spent', () => {
+    const h = run([offer('o1', 'a1', 60_000)], scheduled);
+    const out = when(h, cmd('RecordAgentLegFailed', { offerId: 'o1', cause: 'no_answer' }, 75_000));
+    expect(data(out, 'AgentLegFailed')).toMatchObject({ returnedTo: 'callback', agentId: 'a1' });
+    const s = fold(callDecider, [...h, ...out]);
+    expect(s.status).toBe('callback_pending');
+    expect(s.offer).toBeNull();
+    expect(s.callback).toMatchObject({ attempts: 0, notBefore: 60_000 });
+    expect(s.queue?.enteredAt).toBe(2_000);
+    // Routable again at once, to another agent.
+    expect(types(when([...h, ...out], offer('o2', 'a2', 75_001)))).toEqual(['CallOfferedToAgent']);
+  });
+  it('When the agent answers a callback offer, Then the customer is dialled (not connected yet); on answer the agent is connected', () => {
+    const h = run(answeredBy('o1', 'a1', 60_000), scheduled);
+    expect(fold(callDecider, h).status).toBe('agent_answered');
+    expect(rejected(h, cmd('ConnectCall', { offerId: 'o1' }, 66_000)).code).toBe('CALLBACK_NOT_DIALING');
+    const attempted = when(h, cmd('AttemptCallback', { attemptId: 't1', channelUuid: 'cb-leg-1' }, 66_000));
+    expect(data(attempted, 'CallbackAttempted')).toMatchObject({ attempt: 1, attemptId: 't1', channelUuid: 'cb-leg-1', number: '+32475000001' });
+    const dialing = [...h, ...attempted];
+    const s = fold(callDecider, dialing);
+    expect(s.status).toBe('callback_dialing');
+    expect(s.offer?.offerId).toBe('o1');
+    expect(rejected(dialing, cmd('ConnectCall', { offerId: 'o1' }, 67_000)).code).toBe('CALL_INVALID_TRANSITION');
+    expect(rejected(dialing, cmd('CompleteCallback', { attemptId: 't0' }, 67_000)).code).toBe('CALLBACK_ATTEMPT_MISMATCH');
+    const back = run([cmd('CompleteCallback', { attemptId: 't1' }, 70_000)], dialing);
+    const after = fold(callDecider, back);
+    expect(after.status).toBe('agent_answered');
+    expect(after.callback).toBeNull();
+    expect(after.offer?.offerId).toBe('o1');
+    const connected = when(back, cmd('ConnectCall', { offerId: 'o1' }, 70_500));
+    expect(data(connected, 'CallConnected')).toMatchObject({ agentId: 'a1', offerId: 'o1', queueId: 'q1', waitMs: 68_500 });
+  });
+  it('When the customer does not answer, Then the offer closes and the callback is due again at retryAt; the next attempt is agent first again', () => {
+    const h = run([...answeredBy('o1', 'a1', 60_000), cmd('AttemptCallback', { attemptId: 't1', channelUuid: 'cb-leg-1' }, 66_000)], scheduled);
+    const out = when(h, cmd('FailCallback', { attemptId: 't1', cause: 'busy', retry: true, retryAt: 156_000 }, 96_000));
+    expect(types(out)).toEqual(['CallbackFailed']);
+    expect(data(out, 'CallbackFailed')).toMatchObject({ willRetry: true, retryAt: 156_000, cause: 'busy' });
+    const failed = [...h, ...out];
+    const s = fold(callDecider, failed);
+    expect(s).toMatchObject({ status: 'callback_pending', offer: null, callback: { attempts: 1, attemptId: null, notBefore: 156_000 } });
+    expect(rejected(failed, offer('o2', 'a2', 155_999)).code).toBe('CALLBACK_NOT_DUE');
+    const second = run([...answeredBy('o2', 'a2', 156_000), cmd('AttemptCallback', { attemptId: 't2', channelUuid: 'cb-leg-2' }, 162_000)], failed);
+    expect(second.filter((e) => e.type === 'CallbackAttempted').map((e) => (e.data as CallEventData<'CallbackAttempted'>).attempt)).toEqual([1, 2]);
+    expect(fold(callDecider, second).queue).toMatchObject({ queueId: 'q1', enteredAt: 2_000 });
+  });
+  it('When the agent leaves while the customer is dialled, Then the callback is due now and that attempt does not count', () => {
+    const h = run([...answeredBy('o1', 'a1', 60_000), cmd('AttemptCallback', { attemptId: 't1', channelUuid: 'cb-leg-1' }, 66_000)], scheduled);
+    const out = when(h, cmd('RecordAgentLegFailed', { offerId: 'o1', cause: 'agent_unavailable' }, 68_000));
+    expect(data(out, 'AgentLegFailed')).toMatchObject({ returnedTo: 'callback' });
+    expect(fold(callDecider, [...h, ...out])).toMatchObject({ status: 'callback_pending', offer: null, callback: { attempts: 0, attemptId: null, notBefore: 68_000 } });
+  });
+  it('gives up with CallEnded, never an abandon, and no offer left to cancel', () => {
+    const h = run([...answeredBy('o1', 'a1', 60_000), cmd('AttemptCallback', { attemptId: 't1', channelUuid: 'x' }, 66_000)], scheduled);
     const out = when(h, cmd('FailCallback', { attemptId: 't1', cause: 'no_answer', retry: false }, 90_000));
     expect(types(out)).toEqual(['CallbackFailed', 'CallEnded']);
-    expect(data(out, 'CallEnded')).toMatchObject({ cause: 'CALLBACK_FAILED', hungUpBy: 'system', answered: false });
+    expect(data(out, 'CallbackFailed').retryAt).toBeNull();
+    expect(data(out, 'CallEnded')).toMatchObject({ cause: 'CALLBACK_FAILED', hungUpBy: 'system', answered: false, agentId: null });
+  });
+  it('reads a customer-first history (CallbackCompleted with no offer, v1 CallbackFailed) as it was: back in its queue', () => {
+    const legacy: CallEvent[] = [
+      ...scheduled,
+      { type: 'CallbackAttempted', data: { callId: 'c-1', at: 60_000, callbackId: 'cb-1', attemptId: 't1', attempt: 1, number: '+32475000001', channelUuid: 'x' } },
+      { type: 'CallbackCompleted', data: { callId: 'c-1', at: 65_000, callbackId: 'cb-1', attemptId: 't1', queueId: 'q1' } },
+    ];
+    expect(fold(callDecider, legacy)).toMatchObject({ status: 'queued', callback: null, queue: { enteredAt: 2_000 } });
   });
 });
 

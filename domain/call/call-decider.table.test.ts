@@ -16,6 +16,8 @@ const gone = { none: 'CALL_NOT_FOUND', ended: 'CALL_ALREADY_ENDED', ended_unansw
 const connectedAll = ['connected', 'connected_held', 'connected_consulting', 'connected_busy', 'connected_recording_paused'] as const;
 const offering = ['offered', 'ringing', 'agent_answered'] as const;
 const callbacks = ['callback_requested', 'callback_pending', 'callback_dialing'] as const;
+/** A due callback offered to an agent (agent first): offered, ringing, answered, with the callback kept. */
+const callbackOffering = ['callback_offered', 'callback_ringing', 'callback_answered'] as const;
 const each = (names: readonly ScenarioName[], o: Outcome): Row => Object.fromEntries(names.map((n) => [n, o]));
 const ivrOnly = (event: string): Row => ({ ...gone, in_ivr: [event], _: 'CALL_NOT_IN_IVR' });
 
@@ -34,23 +36,24 @@ const TABLE: Record<CallCommandType, Row> = {
     arrived: ['CallQueued'],
     arrived_outbound: ['CallQueued'],
     in_ivr: 'CALL_ALREADY_IN_IVR',
-    ...each(['queued', ...offering], 'CALL_ALREADY_QUEUED'),
+    ...each(['queued', ...offering, ...callbackOffering], 'CALL_ALREADY_QUEUED'),
     ...each(connectedAll, 'CALL_ALREADY_CONNECTED'),
     _: 'CALL_INVALID_TRANSITION',
   },
-  ChangeCallPriority: { ...gone, ...each(['queued', ...offering], ['CallPriorityChanged']), _: 'CALL_NOT_QUEUED' },
+  ChangeCallPriority: { ...gone, ...each(['queued', ...offering, ...callbackOffering], ['CallPriorityChanged']), _: 'CALL_NOT_QUEUED' },
   AnnounceWaitEstimate: { ...gone, queued: ['WaitEstimateAnnounced'], _: 'CALL_NOT_QUEUED' },
-  RequestCallback: { ...gone, queued: ['CallbackRequested'], ...each(callbacks, 'CALLBACK_ALREADY_REQUESTED'), _: 'CALL_NOT_QUEUED' },
+  RequestCallback: { ...gone, queued: ['CallbackRequested'], ...each([...callbacks, ...callbackOffering], 'CALLBACK_ALREADY_REQUESTED'), _: 'CALL_NOT_QUEUED' },
   ScheduleCallback: {
     ...gone,
     callback_requested: ['CallbackScheduled'],
-    callback_pending: 'CALLBACK_ALREADY_SCHEDULED',
-    callback_dialing: 'CALLBACK_ALREADY_SCHEDULED',
+    ...each(['callback_pending', 'callback_dialing', ...callbackOffering], 'CALLBACK_ALREADY_SCHEDULED'),
     _: 'CALLBACK_NOT_REQUESTED',
   },
+  // Agent first: the customer is dialled only once an agent answered the callback's offer.
   AttemptCallback: {
     ...gone,
-    callback_pending: ['CallbackAttempted'],
+    callback_answered: ['CallbackAttempted'],
+    ...each(['callback_pending', 'callback_offered', 'callback_ringing'], 'AGENT_LEG_NOT_ANSWERED'),
     callback_requested: 'CALLBACK_NOT_PENDING',
     callback_dialing: 'CALLBACK_NOT_PENDING',
     _: 'CALLBACK_NOT_REQUESTED',
@@ -58,33 +61,45 @@ const TABLE: Record<CallCommandType, Row> = {
   CompleteCallback: {
     ...gone,
     callback_dialing: ['CallbackCompleted'],
-    callback_requested: 'CALLBACK_NOT_DIALING',
-    callback_pending: 'CALLBACK_NOT_DIALING',
+    ...each(['callback_requested', 'callback_pending', ...callbackOffering], 'CALLBACK_NOT_DIALING'),
     _: 'CALLBACK_NOT_REQUESTED',
   },
   FailCallback: {
     ...gone,
     callback_dialing: ['CallbackFailed'],
-    callback_requested: 'CALLBACK_NOT_DIALING',
-    callback_pending: 'CALLBACK_NOT_DIALING',
+    ...each(['callback_requested', 'callback_pending', ...callbackOffering], 'CALLBACK_NOT_DIALING'),
     _: 'CALLBACK_NOT_REQUESTED',
   },
-  CancelCallback: { ...gone, ...each(callbacks, ['CallbackCancelled', 'CallEnded']), _: 'CALLBACK_NOT_REQUESTED' },
-  OfferToAgent: { ...gone, queued: ['CallOfferedToAgent'], ...each(offering, 'CALL_ALREADY_OFFERED'), _: 'CALL_NOT_QUEUED' },
+  CancelCallback: {
+    ...gone,
+    callback_requested: ['CallbackCancelled', 'CallEnded'],
+    callback_pending: ['CallbackCancelled', 'CallEnded'],
+    ...each(['callback_dialing', ...callbackOffering], ['CallbackCancelled', 'CallOfferCancelled', 'CallEnded']),
+    _: 'CALLBACK_NOT_REQUESTED',
+  },
+  OfferToAgent: { ...gone, queued: ['CallOfferedToAgent'], callback_pending: ['CallOfferedToAgent'], ...each([...offering, ...callbackOffering, 'callback_dialing'], 'CALL_ALREADY_OFFERED'), _: 'CALL_NOT_QUEUED' },
   RecordAgentLegRinging: {
     ...gone,
     offered: ['AgentLegRinging'],
+    callback_offered: ['AgentLegRinging'],
     ringing: 'AGENT_LEG_ALREADY_RINGING',
-    agent_answered: 'AGENT_LEG_ALREADY_ANSWERED',
+    callback_ringing: 'AGENT_LEG_ALREADY_RINGING',
+    ...each(['agent_answered', 'callback_answered', 'callback_dialing'], 'AGENT_LEG_ALREADY_ANSWERED'),
     _: 'CALL_NOT_OFFERED',
   },
-  RecordAgentLegAnswered: { ...gone, offered: ['AgentLegAnswered'], ringing: ['AgentLegAnswered'], agent_answered: 'AGENT_LEG_ALREADY_ANSWERED', _: 'CALL_NOT_OFFERED' },
-  RecordAgentLegFailed: { ...gone, ...each(offering, ['AgentLegFailed']), _: 'CALL_NOT_OFFERED' },
+  RecordAgentLegAnswered: {
+    ...gone,
+    ...each(['offered', 'ringing', 'callback_offered', 'callback_ringing'], ['AgentLegAnswered']),
+    ...each(['agent_answered', 'callback_answered', 'callback_dialing'], 'AGENT_LEG_ALREADY_ANSWERED'),
+    _: 'CALL_NOT_OFFERED',
+  },
+  RecordAgentLegFailed: { ...gone, ...each([...offering, ...callbackOffering, 'callback_dialing'], ['AgentLegFailed']), _: 'CALL_NOT_OFFERED' },
   ConnectCall: {
     ...gone,
     agent_answered: ['CallConnected'],
-    offered: 'AGENT_LEG_NOT_ANSWERED',
-    ringing: 'AGENT_LEG_NOT_ANSWERED',
+    ...each(['offered', 'ringing', 'callback_offered', 'callback_ringing'], 'AGENT_LEG_NOT_ANSWERED'),
+    // A callback offer connects only after the customer answered the dial-back.
+    callback_answered: 'CALLBACK_NOT_DIALING',
     arrived: 'CALL_NO_AGENT',
     arrived_outbound: 'CALL_NOT_OFFERED',
     queued: 'CALL_NOT_OFFERED',
@@ -147,10 +162,10 @@ const TABLE: Record<CallCommandType, Row> = {
     in_ivr: ['CallAbandoned', 'CallEnded'],
     queued: ['CallAbandoned', 'CallEnded'],
     ...each(offering, ['CallOfferCancelled', 'CallAbandoned', 'CallEnded']),
-    ...each(callbacks, 'CALLBACK_PENDING'),
+    ...each([...callbacks, ...callbackOffering], 'CALLBACK_PENDING'),
     _: 'CALL_NOT_WAITING',
   },
-  OverflowCall: { ...gone, queued: ['CallOverflowed', 'CallQueued'], ...each(offering, 'CALL_ALREADY_OFFERED'), _: 'CALL_NOT_QUEUED' },
+  OverflowCall: { ...gone, queued: ['CallOverflowed', 'CallQueued'], ...each([...offering, ...callbackOffering], 'CALL_ALREADY_OFFERED'), _: 'CALL_NOT_QUEUED' },
   EndCall: {
     ...gone,
     // The table's command is hung up by the caller: before the IVR started, that is an IVR abandon.
@@ -165,7 +180,7 @@ const TABLE: Record<CallCommandType, Row> = {
     connected_busy: ['ConferencePartyRemoved', 'SupervisorLeft', 'RecordingStopped', 'CallEnded'],
     connected_recording_paused: ['RecordingStopped', 'CallEnded'],
     voicemail: ['CallEnded'],
-    ...each(callbacks, 'CALLBACK_PENDING'),
+    ...each([...callbacks, ...callbackOffering], 'CALLBACK_PENDING'),
   },
   DispositionCall: {
     none: 'CALL_NOT_FOUND',

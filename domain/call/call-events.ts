@@ -212,7 +212,7 @@ export const CallbackScheduled = defineEvent({
 export const CallbackAttempted = defineEvent({
   type: 'CallbackAttempted',
   category,
-  description: 'The platform dialled the customer back.',
+  description: 'The agent who took the callback offer answered; the platform dials the customer back (the offer stays open).',
   schema: z.object({
     ...base,
     callbackId: z.string().min(1),
@@ -226,21 +226,30 @@ export const CallbackAttempted = defineEvent({
 export const CallbackCompleted = defineEvent({
   type: 'CallbackCompleted',
   category,
-  description: 'The customer answered the callback; the call is back in its queue at its original place.',
+  description: 'The customer answered the callback; the agent who answered the offer is bridged to them next (CallConnected follows).',
   schema: z.object({ ...base, callbackId: z.string().min(1), attemptId: z.string().min(1), queueId: queueIdField }),
 });
 
 export const CallbackFailed = defineEvent({
   type: 'CallbackFailed',
   category,
-  description: 'A callback attempt failed; either another attempt follows or the callback is given up.',
+  version: 2,
+  description: 'A callback attempt failed (the customer did not answer); the agent is released, and either the callback is due again at retryAt or it is given up.',
   schema: z.object({
     ...base,
     callbackId: z.string().min(1),
     attemptId: z.string().min(1),
     cause: callbackFailureCauseSchema.describe('Why the attempt failed'),
     willRetry: z.boolean().describe('False when this was the last attempt (CallEnded follows)'),
+    retryAt: z.number().int().nonnegative().nullable().describe('Epoch ms from which the callback is offered to an agent again; null when no retry'),
   }),
+  upcasters: {
+    // v1 had no retryAt: the next attempt was a durable timer of the engine's. Due at once is the nearest reading.
+    1: (data) => {
+      const d = data as Record<string, unknown>;
+      return { ...d, retryAt: d['willRetry'] === true ? d['at'] : null };
+    },
+  },
 });
 
 export const CallbackCancelled = defineEvent({
@@ -280,13 +289,16 @@ export const AgentLegAnswered = defineEvent({
 export const AgentLegFailed = defineEvent({
   type: 'AgentLegFailed',
   category,
-  description: 'The offer failed on the agent side; the call goes back to its queue keeping its original place (or to unrouted when it has no queue).',
+  description:
+    'The offer failed on the agent side; the call goes back to its queue keeping its original place (or to unrouted when it has no queue; or, for a callback offer, to callback_pending at its place).',
   schema: z.object({
     ...base,
     offerId: offerIdField,
     agentId: agentIdField,
     cause: agentLegFailureCauseSchema.describe('no_answer | rejected | busy | unreachable | agent_unavailable | error'),
-    returnedTo: z.enum(['queue', 'unrouted']).describe('queue: waiting again at its original place; unrouted: back to arrived'),
+    returnedTo: z
+      .enum(['queue', 'unrouted', 'callback'])
+      .describe('queue: waiting again at its original place; unrouted: back to arrived; callback: a callback offer, owed again at its place (callback_pending)'),
   }),
 });
 

@@ -60,9 +60,13 @@ function evolveInner(s: CallState, e: CallEvent): CallState {
     case 'CallbackAttempted':
       return s.callback ? { ...s, status: 'callback_dialing', callback: { ...s.callback, attempts: e.data.attempt, attemptId: e.data.attemptId } } : s;
     case 'CallbackCompleted':
-      return { ...s, status: 'queued', callback: null };
+      // Agent first: the offer's agent waits on the line and is connected next. (Before agent-first callbacks, the
+      // customer was dialled with no offer and went back to its queue: such stored histories still fold that way.)
+      return { ...s, status: s.offer ? 'agent_answered' : 'queued', callback: null };
     case 'CallbackFailed':
-      return s.callback ? { ...s, status: 'callback_pending', callback: { ...s.callback, attemptId: null } } : s;
+      return s.callback
+        ? { ...s, status: 'callback_pending', offer: null, callback: { ...s.callback, attemptId: null, notBefore: e.data.retryAt ?? s.callback.notBefore } }
+        : s;
     case 'CallOfferedToAgent':
       return {
         ...s,
@@ -75,6 +79,11 @@ function evolveInner(s: CallState, e: CallEvent): CallState {
     case 'AgentLegAnswered':
       return s.offer ? { ...s, status: 'agent_answered', offer: { ...s.offer, answeredAt: e.data.at } } : s;
     case 'AgentLegFailed':
+      if (e.data.returnedTo === 'callback' && s.callback) {
+        // The agent left while the customer was being dialled: that attempt is withdrawn (not counted), due again now.
+        const callback = s.status === 'callback_dialing' ? { ...s.callback, attempts: Math.max(0, s.callback.attempts - 1), attemptId: null, notBefore: e.data.at } : s.callback;
+        return { ...s, status: 'callback_pending', offer: null, callback };
+      }
       return { ...s, status: e.data.returnedTo === 'queue' ? 'queued' : 'arrived', offer: null };
     case 'CallOfferCancelled':
       return { ...s, offer: null };

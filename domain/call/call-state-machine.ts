@@ -70,9 +70,11 @@ export const callTransitions: readonly CallTransition[] = [
   ...OFFERING.flatMap((s) => [
     t(s, 'RecordAgentLegFailed', 'queued', 'back in its queue at its original place'),
     t(s, 'RecordAgentLegFailed', 'arrived', 'a direct offer (transfer) with no queue entry: unrouted'),
+    t(s, 'RecordAgentLegFailed', 'callback_pending', 'a callback offer: owed again at its original place'),
     t(s, 'ChangeCallPriority', s, 'offered from a queue'),
-    t(s, 'AbandonCall', 'ended', 'CallOfferCancelled, then CallAbandoned (queue) when offered from a queue'),
-    t(s, 'EndCall', 'ended', 'CallOfferCancelled first'),
+    t(s, 'AbandonCall', 'ended', 'CallOfferCancelled, then CallAbandoned (queue) when offered from a queue; refused for a callback offer'),
+    t(s, 'EndCall', 'ended', 'CallOfferCancelled first; refused for a callback offer (the customer is not on the line)'),
+    t(s, 'CancelCallback', 'ended', 'a callback offer: CallOfferCancelled first'),
   ]),
 
   t('connected', 'HoldCall', 'connected'),
@@ -93,11 +95,15 @@ export const callTransitions: readonly CallTransition[] = [
 
   t('voicemail', 'EndCall', 'ended'),
 
+  // Callbacks are agent first: a due callback waits at its place and is offered like a waiting call; once the agent
+  // answered, the customer is dialled; on the customer's answer the agent is connected.
   t('callback_requested', 'ScheduleCallback', 'callback_pending', 'the caller leg is released'),
-  t('callback_pending', 'AttemptCallback', 'callback_dialing', 'not before notBefore'),
-  t('callback_dialing', 'CompleteCallback', 'queued', 'back in its queue at its original place'),
-  t('callback_dialing', 'FailCallback', 'callback_pending', 'retry'),
+  t('callback_pending', 'OfferToAgent', 'offered', 'not before notBefore; at its original place (the callback is kept)'),
+  t('agent_answered', 'AttemptCallback', 'callback_dialing', 'a callback offer: the agent answered, the customer is dialled'),
+  t('callback_dialing', 'CompleteCallback', 'agent_answered', 'the customer answered: ConnectCall follows'),
+  t('callback_dialing', 'FailCallback', 'callback_pending', 'retry from retryAt; the offer closes (the agent is released)'),
   t('callback_dialing', 'FailCallback', 'ended', 'no retry'),
+  t('callback_dialing', 'RecordAgentLegFailed', 'callback_pending', 'the agent left while the customer was dialled: due now, the attempt not counted'),
   ...CALLBACK.map((s) => t(s, 'CancelCallback', 'ended')),
 
   t('ended', 'DispositionCall', 'dispositioned', 'by an agent who handled the call'),
