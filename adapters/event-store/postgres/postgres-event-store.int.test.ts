@@ -41,6 +41,45 @@ describe('PostgreSQL specifics', () => {
     await store?.close();
   });
 
+  it('Given several subscriptions with different filters on one store and writers committing out of order, Then each gets exactly its own events in log order (served by the shared tail window once caught up)', async () => {
+    const shared = await openPostgresEventStore(db.url, { pollIntervalMs: 10, commitDelayMs: () => (random() < 0.35 ? 1 + random() * 15 : 0) });
+    const tag = uniqueStream('win');
+    const start = (await shared.headPosition()) ?? 'start';
+    const filters = [
+      { streamNamePrefixes: [`${tag}call-`] },
+      { streamNamePrefixes: [`${tag}call-`, `${tag}agent-`] },
+      { streamNamePrefixes: [`${tag}`], eventTypePrefixes: ['Agent'] },
+      { streamNamePrefixes: [`${tag}`] },
+    ];
+    const seen = filters.map(() => [] as RecordedEvent[]);
+    const subs = filters.map((filter) => shared.subscribeToAll({ fromPosition: start, filter }));
+    const consuming = subs.map(async (sub, i) => {
+      for await (const e of sub) seen[i]!.push(e);
+    });
+    try {
+      const writers = Array.from({ length: 6 }, async (_, w) => {
+        for (let n = 0; n < 15; n++) {
+          const category = n % 3 === 0 ? 'agent' : 'call';
+          await shared.appendToStream(`${tag}${category}-${w}`, event(category === 'agent' ? 'AgentReady' : 'CallQueued', { w, n }));
+        }
+      });
+      await Promise.all(writers);
+      const log = (await collect(() => shared.readAll())).filter((e) => e.streamId.startsWith(tag));
+      expect(log).toHaveLength(90);
+      const wanted = filters.map((f) =>
+        log.filter((e) => f.streamNamePrefixes.some((p) => e.streamId.startsWith(p)) && (!('eventTypePrefixes' in f) || f.eventTypePrefixes!.some((t) => e.type.startsWith(t)))).map((e) => e.id),
+      );
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && seen.some((s, i) => s.length < wanted[i]!.length)) await new Promise((r) => setTimeout(r, 20));
+      for (const [i, ids] of wanted.entries()) expect(seen[i]!.map((e) => e.id)).toEqual(ids);
+      for (const s of seen) for (let k = 1; k < s.length; k++) expect(comparePositions(s[k - 1]!.position, s[k]!.position)).toBeLessThan(0);
+    } finally {
+      await Promise.all(subs.map((s) => s.unsubscribe()));
+      await Promise.all(consuming);
+      await shared.close();
+    }
+  });
+
   it('Given two processes opening a fresh database at once, When both migrate, Then both stores work on one schema', async () => {
     const fresh = await createTestDatabase('event_store_open');
     try {

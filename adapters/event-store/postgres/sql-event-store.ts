@@ -50,6 +50,7 @@ import {
 } from '../validation.ts';
 import { migrateEventStore } from './migrations/index.ts';
 import { PollingSubscription, type Wake } from './polling-subscription.ts';
+import { TailWindow } from './tail-window.ts';
 
 /** Tuning and test hooks shared by the PostgreSQL and PGlite stores. */
 export interface SqlEventStoreOptions {
@@ -154,6 +155,10 @@ class SqlEventStore implements EventStore {
   readonly #runPrepared: SqlEventStoreDriverHooks['runPrepared'];
   readonly #wakers = new Set<Wake>();
   readonly #subscriptions = new Set<PollingSubscription>();
+  /** The log's newest events, read once for all subscriptions (tail-window.ts). */
+  readonly #tail: TailWindow;
+  /** Appends of this instance so far (the tail window's freshness). */
+  #appendSeq = 0;
   #closed = false;
 
   constructor(db: Db, options: SqlEventStoreOptions, hooks: SqlEventStoreDriverHooks) {
@@ -162,6 +167,17 @@ class SqlEventStore implements EventStore {
     this.#pollIntervalMs = options.pollIntervalMs ?? 20;
     this.#batchSize = options.batchSize ?? 2000;
     this.#commitDelayMs = options.commitDelayMs;
+    this.#tail = new TailWindow({
+      read: async (after) => {
+        const bound = after ? sql`AND (e.tx_id, e.global_seq) > (${after.commit.toString()}::xid8, ${after.prepare.toString()}::bigint)` : sql``;
+        const rows = await this.#rows(sql`SELECT ${EVENT_COLUMNS} FROM ll_events e WHERE ${VISIBLE} ${bound} ORDER BY e.tx_id, e.global_seq LIMIT ${this.#batchSize}`);
+        return rows.map(toRecorded);
+      },
+      appendSeq: () => this.#appendSeq,
+      now: () => performance.now(),
+      maxEvents: this.#batchSize * 10,
+      freshMs: 1,
+    });
   }
 
   async appendToStream(stream: string, events: EventData | readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -316,6 +332,19 @@ class SqlEventStore implements EventStore {
         end = undefined;
       }
       if (skipSnapshot && cursor && cursor.commit >= skipSnapshot.xmax) skipSnapshot = undefined;
+      const limit = this.#batchSize;
+      if (!skipSnapshot && this.#tail.covers(cursor)) {
+        // Served from the shared window: what this instance already read for another subscription costs no query.
+        let slice = this.#tail.slice(cursor, limit, matches);
+        if (!slice.full) {
+          await this.#tail.fresh();
+          if (this.#tail.covers(cursor)) slice = this.#tail.slice(cursor, limit, matches);
+        }
+        if (this.#tail.covers(cursor)) {
+          if (slice.checkpoint) cursor = slice.checkpoint;
+          return slice;
+        }
+      }
       const filtered = streamPrefixes !== undefined || typePrefixes !== undefined || skipSnapshot !== undefined;
       const match = sql.join(
         [
@@ -326,7 +355,6 @@ class SqlEventStore implements EventStore {
         sql` AND `,
       );
       const bound = cursor ? sql`AND (e.tx_id, e.global_seq) > (${cursor.commit.toString()}::xid8, ${cursor.prepare.toString()}::bigint)` : sql``;
-      const limit = this.#batchSize;
       let rows: (EventRow | ScanRow)[];
       if (!filtered) {
         rows = await this.#rows(sql`SELECT ${EVENT_COLUMNS} FROM ll_events e WHERE ${VISIBLE} ${bound} ORDER BY e.tx_id, e.global_seq LIMIT ${limit}`);
@@ -350,8 +378,14 @@ class SqlEventStore implements EventStore {
         checkpoint = { commit: BigInt(lastRow.tx), prepare: BigInt(lastRow.seq) };
         cursor = checkpoint;
       }
-      return { events, full: rows.length >= limit, checkpoint };
+      const full = rows.length >= limit;
+      // Caught up on its own: from here on, the shared window can serve it (and every subscription at or past it).
+      if (!full && !skipSnapshot) this.#tail.anchor(cursor);
+      return { events, full, checkpoint };
     };
+    const matches = (e: RecordedEvent): boolean =>
+      (streamPrefixes === undefined || streamPrefixes.some((p) => e.streamId.startsWith(p))) &&
+      (typePrefixes === undefined || typePrefixes.some((p) => e.type.startsWith(p)));
     const wants = (stream: string, types: readonly string[]) =>
       (streamPrefixes === undefined || streamPrefixes.some((p) => stream.startsWith(p))) &&
       (typePrefixes === undefined || types.some((t) => typePrefixes.some((p) => t.startsWith(p))));
@@ -550,6 +584,7 @@ class SqlEventStore implements EventStore {
 
   /** Tells this instance's subscriptions that `stream` got `events` at `position` (a hint: see polling-subscription.ts). */
   #wake(stream: string, events: readonly { type: string }[], position: Position): void {
+    this.#appendSeq++;
     if (this.#wakers.size === 0) return;
     const types = events.map((e) => e.type);
     for (const wake of this.#wakers) wake(stream, types, position);

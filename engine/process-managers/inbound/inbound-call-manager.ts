@@ -84,6 +84,16 @@ export interface InboundCallManagerOptions {
  */
 const CALLER_CAN_END: ReadonlySet<CallStatus> = new Set<CallStatus>(['queued']);
 
+/**
+ * Whether a fact about a caller leg can still need the inbound manager, given the call's state: IVR facts while the
+ * call has not left its IVR, the caller's hangup until routing holds the call (queued and never offered). Call
+ * states never go back into the IVR, and an offered call is the routing manager's.
+ */
+function concernsInbound(s: CallState, fact: SwitchFact): boolean {
+  if (s.status === 'none' || s.status === 'arrived' || s.status === 'in_ivr') return true;
+  return fact.kind === 'leg_hangup' && CALLER_CAN_END.has(s.status) && s.offerCount === 0;
+}
+
 const defaultPromptPath = (p: PlayInstruction): string => (p.prompt !== undefined ? `ivr/${p.language}/${p.prompt}.wav` : `say:${p.text ?? ''}`);
 
 const OUTCOME: Record<IvrOutcome['kind'], 'queue' | 'transfer' | 'self_served' | 'hangup' | 'error'> = {
@@ -265,7 +275,11 @@ export class InboundCallManager {
       await this.#onNewLeg({ ...fact, did: fact.did });
       return;
     }
-    const call = await this.#loadCall(this.#callOfFact(fact));
+    const callId = this.#callOfFact(fact);
+    // The cache may lag the log, never lead it: a call it shows past its IVR (or offered) is no longer ours.
+    const cached = this.#calls.peek<CallState>(`call-${callId}`)?.state;
+    if (cached !== undefined && !concernsInbound(cached, fact)) return;
+    const call = await this.#loadCall(callId);
     if (call.state.status === 'none') return;
     if (fact.kind === 'leg_hangup') return this.#onCallerHangup(call, fact);
     if (call.state.status !== 'in_ivr') return;
@@ -543,8 +557,6 @@ export class InboundCallManager {
     const history = this.#calls.history(stream) ?? [];
     const events = history.map((h) => h.event as CallEvent);
     const commandIds = history.map((h) => h.commandId);
-    // An ended call seldom hears from us again: keep memory for the live ones.
-    if (state.status === 'ended' || state.status === 'dispositioned') this.#calls.invalidate(stream);
     const arrived = events.find((e) => e.type === 'CallArrived');
     const leg = arrived?.type === 'CallArrived' ? arrived.data : undefined;
     const { tenant, id } = parseScopedId(callId);
