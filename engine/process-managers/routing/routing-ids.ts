@@ -15,3 +15,9 @@ export const agentLegUuidFor = (offerId: string): string => uuidV5(`agent-leg|${
 
 /** A command id for step `step` of the engine's handling of `subject` (an offer id, a call id…). */
 export const engineCommandId = (subject: string, step: string, ...more: (string | number)[]): string => uuidV5(`engine|${subject}|${step}|${more.join('|')}`);
+
+/** The attempt of a callback made for one offer (agent first: one dial-back per agent who answered a callback offer). */
+export const callbackAttemptIdFor = (offerId: string): string => uuidV5(`callback-attempt|${offerId}`);
+
+/** The customer leg's origination uuid for a callback attempt: a restart never dials the customer twice for it. */
+export const callbackLegUuidFor = (attemptId: string): string => uuidV5(`callback-leg|${attemptId}`);

@@ -204,36 +204,4 @@ describe('RoutingManager (Given/When/Then)', () => {
     expect(port.named('transfer').map((c) => c.request)).toMatchObject([{ legUuid: callerLegOf('c1'), exten: 'voicemail-mb1' }]);
     expect(originates()).toHaveLength(0);
   });
-
-  it('When a caller overflows to a callback, Then it is released, dialled back on a durable timer, retried after a failure, and routed at its place once it answers', async () => {
-    await createQueue(store, 'sales', T0, {
-      limits: { maxWait: { seconds: 30, exit: { kind: 'callback' } }, maxWaitNoAgent: null, maxLength: null },
-      callback: { offerAfterSeconds: 0, key: '1', maxRetries: 2, retryIntervalSeconds: 60 },
-    }, ['a1']);
-    await startEngine();
-    await queueCall(store, 'c1', 'sales', T0 + 1000);
-    await settle();
-    const dialled = () => port.named('originate').filter((c) => c.request.role === 'outbound').map((c) => c.request as unknown as { legUuid: string; callId: string });
-    await advance(31_000);
-    // Scheduled for now: the first attempt is due at once.
-    await until(() => dialled().length === 1, 'first dial-back');
-    expect((await callState(store, 'c1')).status).toBe('callback_dialing');
-    expect(port.named('kill').map((c) => c.request.legUuid)).toContain(callerLegOf('c1'));
-    port.emit(fact('leg_hangup', clock.now(), { legUuid: dialled()[0]!.legUuid, callId: 'c1', role: 'outbound' as never }, { cause: 'NO_ANSWER' }));
-    await until(async () => (await callState(store, 'c1')).status === 'callback_pending', 'retry pending');
-    await settle();
-    await advance(61_000);
-    await until(() => dialled().length === 2, 'second dial-back after the retry interval');
-    port.emit(fact('leg_answered', clock.now(), { legUuid: dialled()[1]!.legUuid, callId: 'c1', role: 'outbound' as never }, {}));
-    await until(async () => (await callState(store, 'c1')).status === 'queued', 'back in queue');
-    expect((await callState(store, 'c1')).queue?.enteredAt).toBe(T0 + 1000);
-    // An agent becomes free: the customer is offered, and on answer bridged through the dial-back leg.
-    await agentReady(store, 'a1', clock.now());
-    await until(() => originates().length === 1, 'agent offered');
-    const o = originates()[0]!;
-    port.emit(fact('leg_answered', clock.now(), { legUuid: o.legUuid, callId: 'c1', offerId: o.offerId, role: 'agent' }, {}));
-    await until(async () => (await callState(store, 'c1')).status === 'connected', 'connected');
-    expect(port.named('bridge').map((c) => c.request)).toMatchObject([{ aLegUuid: dialled()[1]!.legUuid, bLegUuid: o.legUuid }]);
-    expect(errors).toEqual([]);
-  });
 });

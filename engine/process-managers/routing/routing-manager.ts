@@ -18,7 +18,6 @@ import { parseCallCommand, type CallCommandInput } from '../../../domain/call/ca
 import { callDecider } from '../../../domain/call/call-decider.ts';
 import type { DomainEvent } from '../../../domain/events/registry.ts';
 import { isLedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
-import { uuidV5 } from '../../../domain/ids/deterministic-id.ts';
 import { offerPolicyOf } from '../../../domain/queue/queue-offer-policy.ts';
 import { parseScopedId, parseTenantStream, scopedId, tenantStream } from '../../../domain/shared/tenant-stream.ts';
 import { decideExits, type ExitReason } from '../../../domain/routing/queue-exits.ts';
@@ -32,7 +31,7 @@ import type { SwitchEndpoint, SwitchFact, SwitchPort } from '../../ports/switch-
 import { claimSwitchCommand, isSwitchCommandClaimed } from '../../switch-commands/switch-command-claims.ts';
 import { RECONCILE_ENDED, SWITCH_RESTARTED } from '../../switch/reconcile-facts.ts';
 import { scheduleTimer } from '../../timers/timer-service.ts';
-import { agentLegUuidFor, engineCommandId, offerIdFor } from './routing-ids.ts';
+import { agentLegUuidFor, callbackAttemptIdFor, callbackLegUuidFor, engineCommandId, offerIdFor } from './routing-ids.ts';
 import { RoutingModel } from './routing-model.ts';
 
 /** The ring-timeout timer is a backstop behind the switch's own originate_timeout, which normally ends the ring first. */
@@ -288,7 +287,6 @@ export class RoutingManager {
     switch (e.type) {
       case 'CallQueued':
       case 'CallPriorityChanged':
-      case 'CallbackCompleted':
       case 'AgentReady':
       case 'AgentSkillsChanged':
       case 'AgentStateForced':
@@ -301,6 +299,8 @@ export class RoutingManager {
         return;
       case 'AgentLegFailed':
         await this.#killAgentLeg(t, e.data.callId, e.data.offerId, 'agent-leg-failed');
+        // A callback offer the agent answered (talking) and left: their wrap-up (see #reconcileAgent).
+        if (e.data.returnedTo === 'callback') await this.#reconcileAgent(t, e.data.agentId);
         this.#requestRoute();
         return;
       case 'AgentOffered':
@@ -338,10 +338,13 @@ export class RoutingManager {
         await this.#onCallbackRequested(t, e.data.callId, e.data.at);
         return;
       case 'CallbackScheduled':
-        await this.#scheduleCallbackAttempt(t, e.data.callId, e.data.callbackId, 1, e.data.notBefore);
+        // Agent first: the callback waits at its place; the routing pass offers it once due (and wakes up then).
+        this.#requestRoute();
         return;
       case 'CallbackFailed':
-        if (e.data.willRetry) await this.#scheduleCallbackAttempt(t, e.data.callId, e.data.callbackId, (this.#m(t).call(e.data.callId)?.state.callback?.attempts ?? 0) + 1, e.data.at + this.#retryIntervalMs(t, e.data.callId));
+        // The customer did not answer: the agent who waited for them goes to wrap-up; the callback is due at retryAt.
+        for (const [agentId, a] of [...this.#m(t).agents]) if (a.state.call?.callId === e.data.callId) await this.#reconcileAgent(t, agentId);
+        this.#requestRoute();
         return;
       case 'CallbackAttempted':
         await this.#dialBack(t, e.data.callId, e.data.attemptId, e.data.number, e.data.channelUuid);
@@ -406,8 +409,21 @@ export class RoutingManager {
         }
         await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(offerId, 'start-wrap-up'), at: call?.state.endedAt ?? at, agentId, offerId });
         await this.#killAgentLeg(t, callId, offerId, 'call-ended');
+      } else if (call.state.status === 'callback_pending' && !callOffer) {
+        // The agent answered a callback offer, and the customer did not answer (or the agent left): the offer is
+        // closed and the callback owed again, so the agent's call is over. Only the call's stream, read now, says so.
+        if (!resynced) {
+          await this.#syncModel(this.#callStream(t, callId));
+          return this.#reconcileAgent(t, agentId, resuming, true);
+        }
+        await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(offerId, 'start-wrap-up'), at, agentId, offerId });
+        await this.#killAgentLeg(t, callId, offerId, 'callback-not-answered');
       } else if (resuming && callOffer && call.state.status === 'agent_answered') {
-        await this.#connect(t, callId, offerId, agentId, at);
+        // A callback offer answered: the customer is dialled next; any other answered offer is connected.
+        if (call.state.callback) await this.#attemptCallback(t, callId, offerId, at);
+        else await this.#connect(t, callId, offerId, agentId, at);
+      } else if (resuming && callOffer && call.state.status === 'callback_dialing') {
+        await this.#resumeCallbackAttempt(t, callId);
       }
       return;
     }
@@ -495,6 +511,9 @@ export class RoutingManager {
   /** One tenant's routing pass; the time of its next review. */
   async #routeTenant(t: Tenant, now: number, seed: number): Promise<number | undefined> {
     let reviewAt = await this.#applyExits(t, now);
+    // A callback owed for later becomes routable at its notBefore: wake up then (recomputed from the log on restart).
+    const due = this.#m(t).nextCallbackDueAt(now);
+    if (due !== undefined && (reviewAt === undefined || due < reviewAt)) reviewAt = due;
     const input = this.#m(t).routeInput(now, seed);
     if (input.waitingCalls.length === 0) return reviewAt;
     // Offers still being applied are left out of the view: the next pass does not wait for them (pipelining).
@@ -705,7 +724,8 @@ export class RoutingManager {
       const callId = of?.callId;
       const call = callId ? this.#m(t).calls.get(callId) : undefined;
       if (!callId || !call || call.callerLegUuid !== f.legUuid) return;
-      if (call.state.status.startsWith('callback_')) return;
+      // A callback's caller leg was released on purpose (and a dial-back leg is handled above): not a hangup of the call.
+      if (call.state.status.startsWith('callback_') || call.state.callback) return;
       const offer = call.state.offer;
       if ((f.cause === RECONCILE_ENDED || f.cause === SWITCH_RESTARTED) && call.state.status === 'agent_answered' && offer) {
         // The caller left while nobody listened, after the agent answered and the bridge was sent (claimed) — by a
@@ -740,7 +760,9 @@ export class RoutingManager {
       await this.#killAgentLeg(t, callId, offerId, 'agent-withdrawn');
       return;
     }
-    await this.#connect(t, callId, offerId, agentId, at);
+    // Agent first: a callback offer's agent is on the line now, so the customer is dialled; any other call is bridged.
+    if (this.#m(t).call(callId)?.state.callback) await this.#attemptCallback(t, callId, offerId, at);
+    else await this.#connect(t, callId, offerId, agentId, at);
   }
 
   async #connect(t: Tenant, callId: string, offerId: string, agentId: string, at: number): Promise<void> {
@@ -771,6 +793,23 @@ export class RoutingManager {
     }
     if (call.state.offer?.offerId !== offerId) return;
     const failure = agentLegFailureCause(cause);
+    const agent = this.#m(t).agents.get(agentId)?.state;
+    if (agent?.state === 'talking' && agent.call?.offerId === offerId) {
+      // Answered, then gone before the customer was connected (a callback offer, while the customer is dialled): not
+      // a miss; the agent's after-call work starts and the call goes back to its place.
+      await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(offerId, 'start-wrap-up'), at, agentId, offerId });
+      const dialled = call.state.status === 'callback_dialing' ? call.state.callback?.attemptId : undefined;
+      await this.#callCommand(t, { type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: 'agent_unavailable' });
+      // The customer being dialled for this agent is hung up: that attempt does not count (the callback is due now).
+      if (dialled && call.switchId && call.callerLegUuid) {
+        const legUuid = call.callerLegUuid;
+        await this.#guard(
+          () => this.#o.switchPort.kill({ switchId: call.switchId!, commandId: engineCommandId(dialled, 'kill-customer-leg'), legUuid, cause: 'ORIGINATOR_CANCEL' }),
+          'kill customer leg (agent left)',
+        );
+      }
+      return;
+    }
     await this.#agentCommand(t, { type: 'RecordOfferMissed', commandId: engineCommandId(offerId, 'missed'), at, agentId, offerId, reason: missReason(failure) });
     await this.#callCommand(t, { type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: failure });
   }
@@ -797,7 +836,7 @@ export class RoutingManager {
     await this.#o.switchPort.transfer({ switchId: call.switchId, commandId: engineCommandId(scopedId(t, callId), 'voicemail'), legUuid: call.callerLegUuid, ...to });
   }
 
-  // ---- callbacks: the caller keeps its place, is released, and is dialled back (retries on durable timers) -------
+  // ---- callbacks: the caller keeps its place and is released; agent first, then the customer is dialled ---------
 
   async #onCallbackRequested(t: Tenant, callId: string, at: number): Promise<void> {
     const call = this.#m(t).call(callId);
@@ -807,18 +846,20 @@ export class RoutingManager {
     await this.#o.switchPort.kill({ switchId: call.switchId, commandId: engineCommandId(callbackId, 'release-caller'), legUuid: call.callerLegUuid, cause: 'NORMAL_CLEARING' });
   }
 
-  async #scheduleCallbackAttempt(t: Tenant, callId: string, callbackId: string, attempt: number, dueAt: number): Promise<void> {
-    const attemptId = `${callbackId}#${attempt}`;
-    await this.#ensureTimer(t, `callback-${attemptId}`, dueAt, 'callback-attempt', {
-      category: 'call',
-      command: { type: 'AttemptCallback', commandId: engineCommandId(attemptId, 'attempt'), at: dueAt, callId, attemptId, channelUuid: uuidV5(`callback-leg|${attemptId}`) },
-    });
+  /**
+   * The agent answered a callback offer: record the attempt (its id and the customer leg's uuid derive from the offer,
+   * so a retry or a restart names the same attempt); the CallbackAttempted reaction dials the customer.
+   */
+  async #attemptCallback(t: Tenant, callId: string, offerId: string, at: number): Promise<void> {
+    const attemptId = callbackAttemptIdFor(offerId);
+    await this.#callCommand(t, { type: 'AttemptCallback', commandId: engineCommandId(attemptId, 'attempt'), at, callId, attemptId, channelUuid: callbackLegUuidFor(attemptId) });
   }
 
-  async #dialBack(t: Tenant, callId: string, attemptId: string, number: string, legUuid: string): Promise<void> {
+  /** Dials the customer for an attempt unless it was claimed before; true when this call sent it. */
+  async #dialBack(t: Tenant, callId: string, attemptId: string, number: string, legUuid: string): Promise<boolean> {
     const call = this.#m(t).call(callId);
-    if (!call?.switchId) return;
-    if (!(await claimSwitchCommand(this.#o.store, { key: `originate|${legUuid}`, command: 'originate', switchId: call.switchId, at: this.#o.clock.now(), issuer: this.#o.instanceId }))) return;
+    if (!call?.switchId) return false;
+    if (!(await claimSwitchCommand(this.#o.store, { key: `originate|${legUuid}`, command: 'originate', switchId: call.switchId, at: this.#o.clock.now(), issuer: this.#o.instanceId }))) return false;
     try {
       await this.#o.switchPort.originate({
         switchId: call.switchId,
@@ -834,34 +875,54 @@ export class RoutingManager {
       this.#o.onError?.(error, `dial back ${legUuid}`);
       await this.#onCallbackLeg(t, callId, attemptId, 'DESTINATION_OUT_OF_ORDER', this.#o.clock.now());
     }
+    return true;
   }
 
-  /** The dial-back leg answered (`cause` null: the caller is back in its queue at its place) or failed. */
+  /** After a restart, a callback being dialled: dial it if nobody did (claim), else ask the switch where the leg is. */
+  async #resumeCallbackAttempt(t: Tenant, callId: string): Promise<void> {
+    const call = this.#m(t).call(callId);
+    const cb = call?.state.callback;
+    if (!call?.switchId || !call.callerLegUuid || !cb?.attemptId) return;
+    if (await this.#dialBack(t, callId, cb.attemptId, cb.number, call.callerLegUuid)) return;
+    const status = await this.#o.switchPort.channelStatus(call.switchId, call.callerLegUuid);
+    const at = this.#o.clock.now();
+    if (status === 'answered' || status === 'bridged') await this.#onCallbackLeg(t, callId, cb.attemptId, null, at);
+    // Dialled, and gone without a fact we saw: a failed attempt (never dialled again for this offer).
+    else if (status === 'absent' || status === 'hungup') await this.#onCallbackLeg(t, callId, cb.attemptId, 'RECOVERY_ON_TIMER_EXPIRE', at);
+  }
+
+  /**
+   * The dial-back leg answered (`cause` null: the waiting agent is connected to it) or failed: the agent is released
+   * to wrap-up and the callback is due again after the queue's retry interval, or given up after maxRetries retries.
+   */
   async #onCallbackLeg(t: Tenant, callId: string, attemptId: string, cause: string | null, at: number): Promise<void> {
     if (cause === null) {
       await this.#callCommand(t, { type: 'CompleteCallback', commandId: engineCommandId(attemptId, 'complete'), at, callId, attemptId });
-      this.#requestRoute();
+      const now = this.#m(t).call(callId)?.state;
+      if (now?.status === 'agent_answered' && !now.callback && now.offer) await this.#connect(t, callId, now.offer.offerId, now.offer.agentId, at);
       return;
     }
     const call = this.#m(t).call(callId);
     const rules = call?.state.queue ? this.#m(t).queueConfig(call.state.queue.queueId)?.callback : null;
     const attempts = call?.state.callback?.attempts ?? 1;
+    const offer = call?.state.offer;
     const failure = agentLegFailureCause(cause);
-    await this.#callCommand(t, {
+    const retry = attempts <= (rules?.maxRetries ?? 0);
+    const failed = await this.#callCommand(t, {
       type: 'FailCallback',
       commandId: engineCommandId(attemptId, 'fail'),
       at,
       callId,
       attemptId,
       cause: failure === 'rejected' ? 'rejected' : failure === 'busy' ? 'busy' : failure === 'unreachable' ? 'unreachable' : failure === 'error' ? 'error' : 'no_answer',
-      retry: attempts <= (rules?.maxRetries ?? 0),
+      retry,
+      retryAt: retry ? at + (rules?.retryIntervalSeconds ?? 300) * 1000 : null,
     });
-  }
-
-  #retryIntervalMs(t: Tenant, callId: string): number {
-    const call = this.#m(t).call(callId);
-    const rules = call?.state.queue ? this.#m(t).queueConfig(call.state.queue.queueId)?.callback : null;
-    return (rules?.retryIntervalSeconds ?? 300) * 1000;
+    if ('refused' in failed || !offer) return;
+    // The agent worked on it: after-call work (the CallbackFailed and CallEnded reactions do the same, idempotently).
+    await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(offer.offerId, 'start-wrap-up'), at, agentId: offer.agentId, offerId: offer.offerId });
+    await this.#killAgentLeg(t, callId, offer.offerId, 'callback-not-answered');
+    this.#requestRoute();
   }
 
   async #killAgentLeg(t: Tenant, callId: string, offerId: string, why: string): Promise<void> {
@@ -975,10 +1036,10 @@ export class RoutingManager {
 }
 
 /** Events whose only reaction is a routing pass (see #react). */
-const ROUTE_ONLY = new Set(['CallQueued', 'CallPriorityChanged', 'CallbackCompleted', 'AgentReady', 'AgentSkillsChanged', 'AgentStateForced', 'AgentWrapUpEnded', 'AgentLoggedIn', 'AgentLoggedOut', 'AgentNotReady', 'AgentBrokeOut']);
+const ROUTE_ONLY = new Set(['CallQueued', 'CallPriorityChanged', 'CallbackScheduled', 'AgentReady', 'AgentSkillsChanged', 'AgentStateForced', 'AgentWrapUpEnded', 'AgentLoggedIn', 'AgentLoggedOut', 'AgentNotReady', 'AgentBrokeOut']);
 
 /** Events #react writes or calls the switch for (every other event needs at most a routing pass). */
-const REACTED = new Set(['AgentLegFailed', 'AgentOffered', 'AgentWrapUpStarted', 'AgentWrapUpExtended', 'AgentOfferMissed', 'AgentOfferCancelled', 'CallOfferCancelled', 'CallOfferedToAgent', 'CallEnded', 'CallbackRequested', 'CallbackScheduled', 'CallbackFailed', 'CallbackAttempted', 'CallOverflowed', 'CallTransferred', 'ConsultCompleted']);
+const REACTED = new Set(['AgentLegFailed', 'AgentOffered', 'AgentWrapUpStarted', 'AgentWrapUpExtended', 'AgentOfferMissed', 'AgentOfferCancelled', 'CallOfferCancelled', 'CallOfferedToAgent', 'CallEnded', 'CallbackRequested', 'CallbackFailed', 'CallbackAttempted', 'CallOverflowed', 'CallTransferred', 'ConsultCompleted']);
 
 const OVERFLOW_REASON: Record<ExitReason, 'max_wait' | 'no_agents' | 'max_queue_length'> = {
   'max-wait': 'max_wait',

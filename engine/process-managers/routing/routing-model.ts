@@ -31,7 +31,8 @@ interface Versioned<S> {
   readonly revision: bigint;
 }
 
-const WAITING_WITH_QUEUE = new Set(['queued', 'offered', 'ringing', 'agent_answered']);
+// A callback_pending call waits at its place too (agent first: it is offered like a caller once due).
+const WAITING_WITH_QUEUE = new Set(['queued', 'offered', 'ringing', 'agent_answered', 'callback_pending']);
 
 /**
  * See the module comment. One model holds ONE tenant (ids inside are the bare ids the events carry, as the deciders
@@ -156,9 +157,27 @@ export class RoutingModel {
     return q?.status === 'active' && q.config ? q.config : undefined;
   }
 
-  /** Calls waiting in a queue (queued, or offered from it), live only. */
-  *waitingCalls(): Iterable<[string, CallRecord]> {
-    for (const entry of this.calls) if (entry[1].state.queue && WAITING_WITH_QUEUE.has(entry[1].state.status)) yield entry;
+  /**
+   * Calls waiting in a queue (queued, or offered from it, or a callback owed at its place), live only. With `now`, a
+   * callback not yet due (notBefore > now) is left out.
+   */
+  *waitingCalls(now?: number): Iterable<[string, CallRecord]> {
+    for (const entry of this.calls) {
+      const s = entry[1].state;
+      if (!s.queue || !WAITING_WITH_QUEUE.has(s.status)) continue;
+      if (now !== undefined && s.status === 'callback_pending' && (s.callback?.notBefore ?? 0) > now) continue;
+      yield entry;
+    }
+  }
+
+  /** The earliest notBefore after `now` of a callback owed (when the router must look again), or undefined. */
+  nextCallbackDueAt(now: number): number | undefined {
+    let next: number | undefined;
+    for (const c of this.calls.values()) {
+      const due = c.state.status === 'callback_pending' ? c.state.callback?.notBefore : undefined;
+      if (due != null && due > now && (next === undefined || due < next)) next = due;
+    }
+    return next;
   }
 
   /** The router's input at `now`. Entities unchanged since the last call are reused, not rebuilt. */
@@ -175,7 +194,7 @@ export class RoutingModel {
       return cursor === undefined ? q : { ...q, roundRobinCursor: cursor };
     });
     const waitingCalls: RoutingCall[] = [];
-    for (const [callId, c] of this.waitingCalls()) {
+    for (const [callId, c] of this.waitingCalls(now)) {
       let rc = this.#routingCalls.get(callId);
       if (!rc) {
         const config = this.queueConfig(c.state.queue!.queueId);
@@ -201,6 +220,8 @@ export class RoutingModel {
   exitViews(): { rules: QueueExitRules; calls: ExitCall[]; agents: ExitAgent[] }[] {
     const byQueue = new Map<string, ExitCall[]>();
     for (const [callId, c] of this.waitingCalls()) {
+      // A callback (owed, or being offered) has no caller on the line: queue limits do not apply to it.
+      if (c.state.callback) continue;
       const qid = c.state.queue!.queueId;
       const list = byQueue.get(qid) ?? [];
       list.push({ id: callId, enqueuedAt: c.state.queue!.enteredAt, offered: c.state.status !== 'queued' });
