@@ -113,8 +113,10 @@ export function decideCall(c: CallCommand, s: CallState): readonly CallEvent[] {
       if (cb.attemptId !== c.attemptId) fail('CALLBACK_ATTEMPT_MISMATCH', s, c, { expected: cb.attemptId, got: c.attemptId });
       if (c.type === 'CompleteCallback') return [ev('CallbackCompleted', { ...base, callbackId: cb.callbackId!, attemptId: c.attemptId, queueId: s.queue!.queueId })];
       // The agent's offer closes with the attempt (the engine releases the agent to wrap-up).
+      const offer = s.offer!;
+      const closed = ev('CallOfferCancelled', { ...base, offerId: offer.offerId, agentId: offer.agentId, reason: 'callback_failed' });
       const failed = ev('CallbackFailed', { ...base, callbackId: cb.callbackId!, attemptId: c.attemptId, cause: c.cause, willRetry: c.retry, retryAt: c.retry ? Math.max(c.at, c.retryAt ?? c.at) : null });
-      return c.retry ? [failed] : [failed, ...ending({ ...s, offer: null }, c.at, 'CALLBACK_FAILED', 'system')];
+      return c.retry ? [closed, failed] : [closed, failed, ...ending({ ...s, offer: null }, c.at, 'CALLBACK_FAILED', 'system')];
     }
     case 'CancelCallback':
       // A callback being offered to an agent is still owed to the customer: it can be cancelled too.
@@ -125,12 +127,14 @@ export function decideCall(c: CallCommand, s: CallState): readonly CallEvent[] {
       expectStatus(s, c, ['queued', 'callback_pending'], OFFERING.includes(s.status) || s.status === 'callback_dialing' ? 'CALL_ALREADY_OFFERED' : 'CALL_NOT_QUEUED');
       // A callback is offered like a waiting call (at its place), once due: the agent first, the customer after.
       if (s.status === 'callback_pending' && c.at < s.callback!.notBefore!) fail('CALLBACK_NOT_DUE', s, c, { notBefore: s.callback!.notBefore });
-      return [ev('CallOfferedToAgent', { ...base, agentId: c.agentId, offerId: c.offerId, queueId: s.queue!.queueId, offerNumber: s.offerCount + 1 })];
+      return [
+        ev('CallOfferedToAgent', { ...base, agentId: c.agentId, offerId: c.offerId, queueId: s.queue!.queueId, offerNumber: s.offerCount + 1, ...(s.callback ? { callback: true as const } : {}) }),
+      ];
     case 'RecordAgentLegRinging': {
       const offer = openOffer(s, c, c.offerId);
       if (s.status === 'ringing') fail('AGENT_LEG_ALREADY_RINGING', s, c);
       if (s.status === 'agent_answered' || s.status === 'callback_dialing') fail('AGENT_LEG_ALREADY_ANSWERED', s, c);
-      return [ev('AgentLegRinging', { ...base, offerId: offer.offerId, agentId: offer.agentId, channelUuid: c.channelUuid })];
+      return [ev('AgentLegRinging', { ...base, offerId: offer.offerId, agentId: offer.agentId, channelUuid: c.channelUuid, ...(s.callback ? { callback: true as const } : {}) })];
     }
     case 'RecordAgentLegAnswered': {
       const offer = openOffer(s, c, c.offerId);

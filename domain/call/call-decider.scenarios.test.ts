@@ -133,12 +133,14 @@ describe('callbacks', () => {
   });
   it('Given a due callback, When it is offered, Then it keeps its place and its callback (a callback offer, not a caller on the line)', () => {
     const out = when(scheduled, offer('o1', 'a1', 60_000));
-    expect(data(out, 'CallOfferedToAgent')).toMatchObject({ agentId: 'a1', offerId: 'o1', queueId: 'q1' });
+    expect(data(out, 'CallOfferedToAgent')).toMatchObject({ agentId: 'a1', offerId: 'o1', queueId: 'q1', callback: true });
     const s = fold(callDecider, [...scheduled, ...out]);
     expect(s.status).toBe('offered');
     expect(s.callback).toMatchObject({ callbackId: 'cb-1', attempts: 0 });
     expect(s.queue).toMatchObject({ queueId: 'q1', enteredAt: 2_000 });
     const ringing = run([cmd('RecordAgentLegRinging', { offerId: 'o1', channelUuid: 'ag' }, 61_000)], [...scheduled, ...out]);
+    expect(data(ringing, 'AgentLegRinging').callback).toBe(true);
+    expect(data(given('offered'), 'CallOfferedToAgent').callback).toBeUndefined();
     // The customer is not on the line: a callback offer is cancelled, not ended or abandoned.
     expect(rejected(ringing, sampleCommand('EndCall', 62_000)).code).toBe('CALLBACK_PENDING');
     expect(rejected(ringing, sampleCommand('AbandonCall', 62_000)).code).toBe('CALLBACK_PENDING');
@@ -180,7 +182,8 @@ describe('callbacks', () => {
   it('When the customer does not answer, Then the offer closes and the callback is due again at retryAt; the next attempt is agent first again', () => {
     const h = run([...answeredBy('o1', 'a1', 60_000), cmd('AttemptCallback', { attemptId: 't1', channelUuid: 'cb-leg-1' }, 66_000)], scheduled);
     const out = when(h, cmd('FailCallback', { attemptId: 't1', cause: 'busy', retry: true, retryAt: 156_000 }, 96_000));
-    expect(types(out)).toEqual(['CallbackFailed']);
+    expect(types(out)).toEqual(['CallOfferCancelled', 'CallbackFailed']);
+    expect(data(out, 'CallOfferCancelled')).toMatchObject({ offerId: 'o1', agentId: 'a1', reason: 'callback_failed' });
     expect(data(out, 'CallbackFailed')).toMatchObject({ willRetry: true, retryAt: 156_000, cause: 'busy' });
     const failed = [...h, ...out];
     const s = fold(callDecider, failed);
@@ -196,10 +199,10 @@ describe('callbacks', () => {
     expect(data(out, 'AgentLegFailed')).toMatchObject({ returnedTo: 'callback' });
     expect(fold(callDecider, [...h, ...out])).toMatchObject({ status: 'callback_pending', offer: null, callback: { attempts: 0, attemptId: null, notBefore: 68_000 } });
   });
-  it('gives up with CallEnded, never an abandon, and no offer left to cancel', () => {
+  it('gives up with CallEnded, never an abandon; the offer is cancelled once, before', () => {
     const h = run([...answeredBy('o1', 'a1', 60_000), cmd('AttemptCallback', { attemptId: 't1', channelUuid: 'x' }, 66_000)], scheduled);
     const out = when(h, cmd('FailCallback', { attemptId: 't1', cause: 'no_answer', retry: false }, 90_000));
-    expect(types(out)).toEqual(['CallbackFailed', 'CallEnded']);
+    expect(types(out)).toEqual(['CallOfferCancelled', 'CallbackFailed', 'CallEnded']);
     expect(data(out, 'CallbackFailed').retryAt).toBeNull();
     expect(data(out, 'CallEnded')).toMatchObject({ cause: 'CALLBACK_FAILED', hungUpBy: 'system', answered: false, agentId: null });
   });

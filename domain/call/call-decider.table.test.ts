@@ -66,7 +66,7 @@ const TABLE: Record<CallCommandType, Row> = {
   },
   FailCallback: {
     ...gone,
-    callback_dialing: ['CallbackFailed'],
+    callback_dialing: ['CallOfferCancelled', 'CallbackFailed'],
     ...each(['callback_requested', 'callback_pending', ...callbackOffering], 'CALLBACK_NOT_DIALING'),
     _: 'CALLBACK_NOT_REQUESTED',
   },

@@ -269,6 +269,7 @@ export const CallOfferedToAgent = defineEvent({
     offerId: offerIdField,
     queueId: queueIdField.nullable().describe('Queue the call waits in; null for a direct transfer of a call never queued'),
     offerNumber: z.number().int().positive().describe('1 for the first offer of this call, 2 after one failed offer, …'),
+    callback: z.literal(true).optional().describe('Present on a callback offer: the customer is not on the line, and is dialled once the agent answers'),
   }),
 });
 
@@ -276,7 +277,13 @@ export const AgentLegRinging = defineEvent({
   type: 'AgentLegRinging',
   category,
   description: "The agent's phone is ringing for this offer.",
-  schema: z.object({ ...base, offerId: offerIdField, agentId: agentIdField, channelUuid: channelUuidField.describe('Channel UUID of the agent leg') }),
+  schema: z.object({
+    ...base,
+    offerId: offerIdField,
+    agentId: agentIdField,
+    channelUuid: channelUuidField.describe('Channel UUID of the agent leg'),
+    callback: z.literal(true).optional().describe('Present on a callback offer (the customer is not on the line)'),
+  }),
 });
 
 export const AgentLegAnswered = defineEvent({
@@ -305,8 +312,9 @@ export const AgentLegFailed = defineEvent({
 export const CallOfferCancelled = defineEvent({
   type: 'CallOfferCancelled',
   category,
-  description: 'An open offer was withdrawn because the call ended (the caller hung up during the offer); the agent is free again.',
-  schema: z.object({ ...base, offerId: offerIdField, agentId: agentIdField, reason: z.enum(['caller_hung_up', 'call_ended']) }),
+  description:
+    'An open offer was withdrawn because the call ended (the caller hung up during the offer), or, for a callback offer, because the customer did not answer the dial-back (CallbackFailed follows); the agent is free again (after wrap-up when they had answered).',
+  schema: z.object({ ...base, offerId: offerIdField, agentId: agentIdField, reason: z.enum(['caller_hung_up', 'call_ended', 'callback_failed']) }),
 });
 
 export const CallConnected = defineEvent({

@@ -101,7 +101,7 @@ export const callTransitions: readonly CallTransition[] = [
   t('callback_pending', 'OfferToAgent', 'offered', 'not before notBefore; at its original place (the callback is kept)'),
   t('agent_answered', 'AttemptCallback', 'callback_dialing', 'a callback offer: the agent answered, the customer is dialled'),
   t('callback_dialing', 'CompleteCallback', 'agent_answered', 'the customer answered: ConnectCall follows'),
-  t('callback_dialing', 'FailCallback', 'callback_pending', 'retry from retryAt; the offer closes (the agent is released)'),
+  t('callback_dialing', 'FailCallback', 'callback_pending', 'retry from retryAt; CallOfferCancelled first (the agent is released)'),
   t('callback_dialing', 'FailCallback', 'ended', 'no retry'),
   t('callback_dialing', 'RecordAgentLegFailed', 'callback_pending', 'the agent left while the customer was dialled: due now, the attempt not counted'),
   ...CALLBACK.map((s) => t(s, 'CancelCallback', 'ended')),

@@ -45,6 +45,20 @@ describe('active_calls handler', () => {
     expect(activeCallsWrites(recorded('call-acme.c1', 'ConsultCompleted', { ...consult, mode: 'conference', target: { kind: 'agent', agentId: 'a2' } }))).toEqual([]);
   });
 
+  it('Given a callback offered to an agent (agent first), Then the row stays a callback handled by that agent, not a caller on the line; a failed dial-back or agent leg makes it an owed callback again', () => {
+    const offer = { callId: 'c1', at: T, agentId: 'a1', offerId: 'o1' };
+    const set = (type: string, data: Record<string, unknown>) => activeCallsWrites(recorded('call-acme.c1', type, { ...offer, ...data })).map((w) => (w.op === 'update' ? w.set : w));
+    expect(set('CallOfferedToAgent', { queueId: 'sales', offerNumber: 1, callback: true })).toEqual([{ state: 'callback', agent_id: 'a1' }]);
+    expect(set('AgentLegRinging', { channelUuid: 'u', callback: true })).toEqual([{ state: 'callback', agent_id: 'a1' }]);
+    expect(set('CallbackAttempted', { callbackId: 'cb', attemptId: 't1', attempt: 1, number: '2', channelUuid: 'u2' })).toEqual([{ state: 'callback' }]);
+    expect(set('CallbackCompleted', { callbackId: 'cb', attemptId: 't1', queueId: 'sales' })).toEqual([{ state: 'connecting', queue_id: 'sales' }]);
+    expect(set('CallOfferCancelled', { reason: 'callback_failed' })).toEqual([{ state: 'callback', agent_id: null }]);
+    expect(set('AgentLegFailed', { cause: 'no_answer', returnedTo: 'callback' })).toEqual([{ state: 'callback', agent_id: null }]);
+    // An ordinary offer is unchanged.
+    expect(set('CallOfferedToAgent', { queueId: 'sales', offerNumber: 1 })).toEqual([{ state: 'offered', agent_id: 'a1' }]);
+    expect(set('AgentLegFailed', { cause: 'no_answer', returnedTo: 'queue' })).toEqual([{ state: 'queued', agent_id: null }]);
+  });
+
   it('Given CallEnded, Then the call and its IVR path are deleted', () => {
     expect(activeCallsWrites(recorded('call-acme.c1', 'CallEnded', { callId: 'c1', at: T }))).toEqual([
       { op: 'delete', table: 'calls', where: key },

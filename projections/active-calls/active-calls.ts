@@ -23,14 +23,18 @@ function changesOf(type: string, d: Data): Cells | undefined {
     case 'CallQueued':
       return { state: 'queued', queue_id: String(d['queueId']), queued_at: Number(d['at']), agent_id: null };
     case 'CallbackCompleted':
-      return { state: 'queued', queue_id: String(d['queueId']), agent_id: null };
+      // Agent first: the customer answered and is being connected to the agent who waits (CallConnected follows).
+      return { state: 'connecting', queue_id: String(d['queueId']) };
+    // A callback offer is a callback being handled (the customer is not on the line), not a caller being offered.
     case 'CallOfferedToAgent':
-      return { state: 'offered', agent_id: String(d['agentId']) };
+      return { state: d['callback'] === true ? 'callback' : 'offered', agent_id: String(d['agentId']) };
     case 'AgentLegRinging':
-      return { state: 'ringing', agent_id: String(d['agentId']) };
+      return { state: d['callback'] === true ? 'callback' : 'ringing', agent_id: String(d['agentId']) };
     case 'AgentLegFailed':
+      // A callback offer that failed on the agent side: the callback is owed again (the customer is not on the line).
+      return { state: d['returnedTo'] === 'callback' ? 'callback' : 'queued', agent_id: null };
     case 'CallOfferCancelled':
-      return { state: 'queued', agent_id: null };
+      return { state: d['reason'] === 'callback_failed' ? 'callback' : 'queued', agent_id: null };
     case 'CallConnected':
       return { state: 'connected', agent_id: String(d['agentId']), on_hold: false };
     case 'CallHeld':
@@ -44,8 +48,11 @@ function changesOf(type: string, d: Data): Cells | undefined {
     }
     case 'CallbackRequested':
     case 'CallbackScheduled':
-    case 'CallbackAttempted':
+    case 'CallbackFailed':
       return { state: 'callback', agent_id: null };
+    case 'CallbackAttempted':
+      // The agent who answered the callback offer waits while the customer is dialled: the row keeps that agent.
+      return { state: 'callback' };
     case 'CallAbandoned':
       return { state: 'abandoned' };
     case 'CallOverflowed':

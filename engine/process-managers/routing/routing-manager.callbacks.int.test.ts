@@ -8,6 +8,7 @@ import { openEventStore } from '../../../adapters/event-store/open-event-store.t
 import type { EventStore } from '../../../adapters/event-store/port.ts';
 import { VirtualClock } from '../../clock.ts';
 import { FakeSwitchPort } from '../../test-support/fake-switch-port.ts';
+import { checkRoutingInvariants } from '../../test-support/log-invariants.ts';
 import { agentReady, agentState, callDoes, callerLegOf, callState, createQueue, fact } from '../../test-support/engine-fixture.ts';
 import { queueCall } from '../../test-support/engine-fixture.ts';
 import { readAllOf, until } from '../../test-support/wait.ts';
@@ -181,6 +182,8 @@ describe('RoutingManager callbacks (agent first)', () => {
     expect((await readAllOf(store, 'call-c1')).find((e) => e.type === 'CallEnded')!.data).toMatchObject({ cause: 'CALLBACK_FAILED', hungUpBy: 'system' });
     await settle();
     expect(kills()).toContain(o2.legUuid);
+    // Each offer was closed before the next (CallOfferCancelled with the failed attempt): no call offered twice at once.
+    expect((await checkRoutingInvariants(store)).violations).toEqual([]);
     expect(errors).toEqual([]);
   });
 
