@@ -1,7 +1,7 @@
 // The routing model's view of callbacks (agent first), folded from decider-made events: a callback owed waits at its
 // original place and is routable from notBefore on; queue limits never see it (nobody is on the line).
 import { describe, expect, it } from 'vitest';
-import { parseCallCommand, type CallCommandInput } from '../../../domain/call/call-commands.ts';
+import { parseCallCommand } from '../../../domain/call/call-commands.ts';
 import { callDecider } from '../../../domain/call/call-decider.ts';
 import type { CallState } from '../../../domain/call/call-state.ts';
 import type { DomainEvent } from '../../../domain/events/registry.ts';
@@ -12,7 +12,7 @@ import { RoutingModel } from './routing-model.ts';
 const T0 = 1_700_000_000_000;
 
 /** A model holding queue `sales` (max wait 30 s → voicemail) and the calls given as command lists. */
-function modelWith(calls: Record<string, Omit<CallCommandInput, 'callId' | 'commandId' | 'actor'>[]>): RoutingModel {
+function modelWith(calls: Record<string, readonly Record<string, unknown>[]>): RoutingModel {
   const m = new RoutingModel();
   const q = queueDecider.decide(
     parseQueueCommand({
