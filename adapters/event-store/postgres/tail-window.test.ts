@@ -15,7 +15,7 @@ const event = (n: number, streamId: string, type = 'Happened'): RecordedEvent =>
   revision: 0n,
   position: pos(n),
   created: new Date(0),
-  chain: { prev: null, hash: `h${n}` },
+  chain: { prev: '0'.repeat(64), hash: `h${n}` },
 });
 
 /** A log in memory behind a read the test can hold open. */
