@@ -8,6 +8,7 @@ import { queueDecider, queueStream } from '../../../domain/queue/queue-decider.t
 import { offerPolicyOf } from '../../../domain/queue/queue-offer-policy.ts';
 import type { QueueSettingsInput } from '../../../domain/queue/queue-settings.ts';
 import { estimateWait } from '../../../domain/routing/wait-estimate.ts';
+import { LedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
 import { VirtualClock } from '../../clock.ts';
 import { handleCommand, loadAggregate } from '../../command-handling/handle-command.ts';
 import { parseAgentCommand, type AgentCommandInput } from '../../../domain/agent/agent-commands.ts';
@@ -131,6 +132,23 @@ describe('QueueMediaManager', () => {
     expect((await announced('c1'))[1]).toMatchObject({ at: T0 + 1000 + 2 * MIN, commandId: announceCommandId('call-c1', 2) });
     await settle(m);
     expect(await announced('c2')).toHaveLength(1);
+  });
+
+  it('music for a leg the switch no longer has (the caller just hung up) is counted, not reported; another failure is reported', async () => {
+    await createQueue(store, 'sales', T0 - 7_200_000, announcing(60), ['a1']);
+    let failure: Error = new LedgerlineError('ESL_NO_SUCH_CHANNEL', 'sendmsg: -ERR invalid session id');
+    port.onCommand = (c) => {
+      if (c.name === 'play') throw failure;
+    };
+    const m = await start();
+    await queueCall(store, 'c1', 'sales', T0 + 1000);
+    await until(() => m.stats.legsGone === 1, 'the failed play counted');
+    expect(errors).toEqual([]);
+    failure = new Error('connection reset');
+    await queueCall(store, 'c2', 'sales', T0 + 2000);
+    await until(() => errors.length === 1, 'the other failure reported');
+    expect(String(errors[0])).toContain('connection reset');
+    errors.length = 0;
   });
 
   it('announces on entry when the queue says so; with no estimate possible it plays a comfort prompt and records nothing', async () => {

@@ -110,7 +110,7 @@ export class QueueMediaManager {
   #live = false;
   #stopped = false;
   /** Counters for tests. */
-  readonly stats = { announced: 0, comforted: 0, callbacksRequested: 0, stops: 0 };
+  readonly stats = { announced: 0, comforted: 0, callbacksRequested: 0, stops: 0, legsGone: 0 };
 
   constructor(options: QueueMediaManagerOptions) {
     this.#o = options;
@@ -304,8 +304,17 @@ export class QueueMediaManager {
     try {
       await this.#stopper.stopMedia({ switchId: media.switchId, commandId: stopCommandId(stream, revision), legUuid: media.legUuid });
     } catch (error) {
-      this.#o.onError?.(error, `stop media on ${media.legUuid}`);
+      this.#mediaFailed(error, `stop media on ${media.legUuid}`);
     }
+  }
+
+  /**
+   * A media command on a leg the switch no longer has is the ordinary race with the caller's hangup or the agent's
+   * bridge (their facts settle the call): counted, not reported. Anything else is an error.
+   */
+  #mediaFailed(error: unknown, what: string): void {
+    if (isLedgerlineError(error, 'ESL_NO_SUCH_CHANNEL')) this.stats.legsGone++;
+    else this.#o.onError?.(error, what);
   }
 
   #cancelTimers(m: LegMedia): void {
@@ -330,7 +339,7 @@ export class QueueMediaManager {
     } catch (error) {
       // Nothing plays now; the next prompt (an announcement, a callback offer) starts media again.
       media.playing = null;
-      this.#o.onError?.(error, `play ${item.prompt.kind} on ${media.legUuid}`);
+      this.#mediaFailed(error, `play ${item.prompt.kind} on ${media.legUuid}`);
     }
   }
 
@@ -478,7 +487,7 @@ export class QueueMediaManager {
     try {
       await this.#o.switchPort.play({ switchId: call.switchId, commandId: playCommandId(playbackId), legUuid: call.legUuid, path: this.#promptPath({ kind: 'callback-confirmed', queueId }), playbackId });
     } catch (error) {
-      this.#o.onError?.(error, `play callback confirmation on ${call.legUuid}`);
+      this.#mediaFailed(error, `play callback confirmation on ${call.legUuid}`);
     }
   }
 
