@@ -39,6 +39,11 @@ export class EndpointDirectory {
   readonly users: Set<string>;
   defaultRingMs: number;
   defaultProfile: EndpointProfile;
+  /**
+   * Decides first how an external number (a `sofia/…` endpoint) behaves, e.g. a traffic generator answering the
+   * dial-backs to its own callers; undefined (or an undefined answer) falls back to `behaviourFor`.
+   */
+  externalBehaviour: ((number: string) => EndpointBehaviour | undefined) | undefined;
 
   constructor(random: SeededRandom, options: { users?: Iterable<string>; defaultRingMs?: number; defaultProfile?: EndpointProfile } = {}) {
     this.random = random;
@@ -68,6 +73,11 @@ export class EndpointDirectory {
     if (r < busy + reject) return { kind: 'reject', ringMs: this.ringMs(config) };
     if (r < busy + reject + noAnswer) return { kind: 'no-answer' };
     return { kind: 'answer', ringMs: this.ringMs(config) };
+  }
+
+  /** The behaviour of one call to an external number: `externalBehaviour` if it decides, else as `behaviourFor`. */
+  behaviourForNumber(number: string): EndpointBehaviour {
+    return this.externalBehaviour?.(number) ?? this.behaviourFor(number);
   }
 
   private ringMs(p: EndpointProfile): number {

@@ -93,7 +93,7 @@ function resolveEndpoint(sw: SimSwitch, endpoint: string): { user: string; behav
   if (sofia) {
     const number = sofia[3]!;
     const host = sofia[4] ?? sofia[1] ?? '198.51.100.20';
-    return { user: number, behaviour: sw.endpoints.behaviourFor(number), host, profile: sofia[1] ? 'external' : sofia[2]! };
+    return { user: number, behaviour: sw.endpoints.behaviourForNumber(number), host, profile: sofia[1] ? 'external' : sofia[2]! };
   }
   const loopback = /^loopback\/(.+)$/.exec(endpoint);
   if (loopback) return { user: loopback[1]!, behaviour: { kind: 'answer', ringMs: 0 }, host: 'loopback', profile: 'loopback' };

@@ -33,6 +33,9 @@ export const TrafficScenarioSchema = z.object({
     /** Stop offering calls after this many simulated seconds. */
     durationSec: z.number().positive().optional(),
     maxCalls: z.number().int().positive().optional(),
+    /** Windows (simulated seconds from the start) in which calls arrive at another rate, e.g. a busy hour. */
+    surges: z.array(z.object({ fromSec: z.number().min(0), toSec: z.number().min(0), ratePerSecond: z.number().min(0) })
+      .refine((w) => w.fromSec <= w.toSec, 'fromSec must not exceed toSec')).default([]),
   }),
   callers: z.object({ tiers: z.array(TierSchema).min(1) }).default({ tiers: [{ name: 'default', weight: 1, prefix: '+1555', count: 1000 }] }),
   destinationNumber: z.string().default('5000'),
@@ -49,6 +52,33 @@ export const TrafficScenarioSchema = z.object({
   talkTime: DurationSchema.default({ kind: 'lognormal', median: 180, sigma: 0.6 }),
   /** Who ends a talking call: probability the caller hangs up (else the agent). */
   callerHangsUpRate: z.number().min(0).max(1).default(0.6),
+  /**
+   * A caller waiting in queue who hears a playback offering a callback key ("Press N to be called back") presses N
+   * with `acceptRate` (once per call, after a think time); having asked, they hang up when told they can ("…hang
+   * up now"), after `hangUpAfterMs`, unless the switch ends the leg first.
+   */
+  callbacks: z.object({
+    acceptRate: z.number().min(0).max(1).default(0),
+    thinkTimeMs: range.default([1000, 4000]),
+    hangUpAfterMs: range.default([300, 1500]),
+  }).default({ acceptRate: 0, thinkTimeMs: [1000, 4000], hangUpAfterMs: [300, 1500] }),
+  /**
+   * Dial-backs: an originate towards the number of a caller this generator placed (a customer leg, e.g.
+   * `sofia/gateway/<gw>/<number>`) is answered with `answerRate` after `answerDelayMs`, busy with `busyRate`, else
+   * rings unanswered; once bridged, the customer talks for a drawn talk time and then someone hangs up
+   * (callerHangsUpRate), as with an inbound caller.
+   */
+  dialBacks: z.object({
+    answerRate: z.number().min(0).max(1).default(0.8),
+    busyRate: z.number().min(0).max(1).default(0.05),
+    answerDelayMs: range.default([2000, 8000]),
+  }).refine((d) => d.answerRate + d.busyRate <= 1, 'answerRate + busyRate must not exceed 1')
+    .default({ answerRate: 0.8, busyRate: 0.05, answerDelayMs: [2000, 8000] }),
+  /** A caller sent to voicemail (transferred to an extension starting with `extensionPrefix`) leaves a message, then hangs up. */
+  voicemail: z.object({
+    extensionPrefix: z.string().min(1).default('voicemail'),
+    messageSeconds: DurationSchema.default({ kind: 'uniform', min: 5, max: 30 }),
+  }).default({ extensionPrefix: 'voicemail', messageSeconds: { kind: 'uniform', min: 5, max: 30 } }),
   agents: z.object({
     answerDelayMs: range.default([1000, 4000]),
     noAnswerRate: z.number().min(0).max(1).default(0),
