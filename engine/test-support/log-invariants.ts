@@ -1,7 +1,9 @@
 // TEST SUPPORT: routing invariants checked from the event log alone, walked in global order with the agent streams
 // folded by the agent decider's own evolve:
-// - a call is offered (CallOfferedToAgent) only to an agent whose stream holds that very offer at that point;
-// - a call is connected only to an agent whose stream holds that offer and is talking;
+// - a call is offered from a queue (CallOfferedToAgent) only to an agent whose stream holds that very offer at that
+//   point (a direct offer — a blind transfer to a named agent — is booked on the agent's stream after it);
+// - a call is connected only to an agent whose stream holds that offer and is talking (an agent's own outbound call,
+//   which has no offer: only to an agent whose stream holds a booking for that call);
 // - no call has two open offers; no agent is connected to two calls at once (from the call streams);
 // - tenancy: an event's metadata.tenant is its stream's tenant, and a call is offered or connected only to an agent
 //   of its own tenant (agents and calls are keyed by their scoped ids, so equal bare ids of two tenants are two).
@@ -39,7 +41,8 @@ export async function checkRoutingInvariants(store: EventStore): Promise<{ viola
       case 'CallOfferedToAgent': {
         offers++;
         const a = agents.get(e.data.agentId);
-        if (a?.call?.offerId !== e.data.offerId || (a.state !== 'offered' && a.state !== 'ringing')) {
+        const routed = e.data.queueId !== null;
+        if (routed && (a?.call?.offerId !== e.data.offerId || (a.state !== 'offered' && a.state !== 'ringing'))) {
           violations.push(`call ${e.data.callId} offered to ${e.data.agentId} (offer ${e.data.offerId}) whose stream holds ${a?.call?.offerId ?? 'nothing'} (${a?.state})`);
         }
         if (openOffer.has(e.data.callId)) violations.push(`call ${e.data.callId} offered twice at once`);
@@ -54,7 +57,9 @@ export async function checkRoutingInvariants(store: EventStore): Promise<{ viola
         connects++;
         openOffer.delete(e.data.callId);
         const a = agents.get(e.data.agentId);
-        if (a?.call?.offerId !== e.data.offerId || a.state !== 'talking') {
+        // An agent's own outbound call has no offer: the agent must hold a booking for this very call.
+        const held = e.data.offerId === null ? a?.call !== null && a?.call !== undefined && scopedId(tenant, a.call.callId) === e.data.callId : a?.call?.offerId === e.data.offerId && a.state === 'talking';
+        if (!held) {
           violations.push(`call ${e.data.callId} connected to ${e.data.agentId} whose stream holds ${a?.call?.offerId ?? 'nothing'} (${a?.state})`);
         }
         const other = connectedTo.get(e.data.agentId);

@@ -21,3 +21,9 @@ export const callbackAttemptIdFor = (offerId: string): string => uuidV5(`callbac
 
 /** The customer leg's origination uuid for a callback attempt: a restart never dials the customer twice for it. */
 export const callbackLegUuidFor = (attemptId: string): string => uuidV5(`callback-leg|${attemptId}`);
+
+/** The booking of the agent consulted in consult `consultId` of a call (scoped id): one per consult. */
+export const consultOfferIdFor = (scopedCallId: string, consultId: string): string => uuidV5(`consult-offer|${scopedCallId}|${consultId}`);
+
+/** The booking of the agent an outbound (click-to-call) call is dialled for: one per call (scoped id). */
+export const outboundOfferIdFor = (scopedCallId: string): string => uuidV5(`outbound-offer|${scopedCallId}`);

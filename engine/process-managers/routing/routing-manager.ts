@@ -13,7 +13,8 @@ import { agentLegFailureCause } from '../../../domain/call/agent-leg-failure.ts'
 import type { EventStore, RecordedEvent, StreamSubscription } from '../../../adapters/event-store/port.ts';
 import { parseAgentCommand, type AgentCommandInput } from '../../../domain/agent/agent-commands.ts';
 import { agentDecider } from '../../../domain/agent/agent-decider.ts';
-import type { OfferMissReason } from '../../../domain/agent/agent-schemas.ts';
+import type { OfferMissReason, OfferPolicy } from '../../../domain/agent/agent-schemas.ts';
+import type { CallState } from '../../../domain/call/call-state.ts';
 import { parseCallCommand, type CallCommandInput } from '../../../domain/call/call-commands.ts';
 import { callDecider } from '../../../domain/call/call-decider.ts';
 import type { DomainEvent } from '../../../domain/events/registry.ts';
@@ -31,7 +32,7 @@ import type { SwitchEndpoint, SwitchFact, SwitchPort } from '../../ports/switch-
 import { claimSwitchCommand, isSwitchCommandClaimed } from '../../switch-commands/switch-command-claims.ts';
 import { RECONCILE_ENDED, SWITCH_RESTARTED } from '../../switch/reconcile-facts.ts';
 import { scheduleTimer } from '../../timers/timer-service.ts';
-import { agentLegUuidFor, callbackAttemptIdFor, callbackLegUuidFor, engineCommandId, offerIdFor } from './routing-ids.ts';
+import { agentLegUuidFor, callbackAttemptIdFor, callbackLegUuidFor, consultOfferIdFor, engineCommandId, offerIdFor, outboundOfferIdFor } from './routing-ids.ts';
 import { RoutingModel } from './routing-model.ts';
 
 /** The ring-timeout timer is a backstop behind the switch's own originate_timeout, which normally ends the ring first. */
@@ -299,6 +300,8 @@ export class RoutingManager {
         return;
       case 'AgentLegFailed':
         await this.#killAgentLeg(t, e.data.callId, e.data.offerId, 'agent-leg-failed');
+        // A direct offer that failed leaves the call unrouted: back to its last queue, or ended.
+        if (this.#m(t).call(e.data.callId)?.state.status === 'arrived') await this.#routeUnrouted(t, e.data.callId, e.data.offerId, e.data.at);
         // A callback offer the agent answered (talking) and left: their wrap-up (see #reconcileAgent).
         if (e.data.returnedTo === 'callback') await this.#reconcileAgent(t, e.data.agentId);
         this.#requestRoute();
@@ -324,10 +327,32 @@ export class RoutingManager {
         await this.#reconcileAgent(t, e.data.agentId);
         return;
       case 'CallOfferedToAgent':
-        await this.#reconcileCall(t, e.data.callId);
+        // A queue's offer is ours and booked already; a direct one (a blind transfer to an agent) books the agent now.
+        if (e.data.queueId === null && !e.data.callback) await this.#bookDirectOffer(t, e.data.callId, e.data.agentId, e.data.offerId, e.data.at);
+        else await this.#reconcileCall(t, e.data.callId);
+        return;
+      case 'CallOriginated':
+        if (e.data.agentId !== null) await this.#bookOutbound(t, e.data.callId, e.data.agentId, e.data.at);
+        return;
+      case 'CallConnected':
+        // An agent's own outbound call (no offer): the agent booked for it is talking now.
+        if (e.data.offerId === null) await this.#outboundTalking(t, e.data.callId, e.data.agentId, e.data.at);
+        return;
+      case 'ConsultStarted':
+        if (e.data.target.kind === 'agent') await this.#bookConsulted(t, e.data.callId, e.data.target.agentId, e.data.consultId, e.data.at);
+        return;
+      case 'ConsultAnswered':
+        await this.#consultedTalking(t, e.data.callId, e.data.consultId, e.data.at);
+        return;
+      case 'ConsultCancelled':
+        await this.#releaseConsulted(t, e.data.callId, e.data.consultId, e.data.at);
         return;
       case 'CallTransferred':
+        await this.#afterTransfer(t, e.data.callId, e.data.at);
+        return;
       case 'ConsultCompleted':
+        // The consulted agent takes the call (or joins it): on it from now, whether or not their leg answered yet.
+        if (e.data.target.kind === 'agent') await this.#consultedTalking(t, e.data.callId, e.data.consultId, e.data.at);
         await this.#afterTransfer(t, e.data.callId, e.data.at);
         return;
       case 'CallEnded':
@@ -373,12 +398,19 @@ export class RoutingManager {
     if (!a?.call) return;
     const { offerId, callId } = a.call;
     const call = this.#m(t).call(callId);
+    const consult = call?.state.consult;
+    // Bookings the call-control manager dials for: the consulted agent, the agent of a click-to-call.
+    const consulting =
+      (!!consult && consultOfferIdFor(scopedId(t, callId), consult.consultId) === offerId) ||
+      (call?.state.direction === 'outbound' && call.state.agentId === agentId && call.state.status === 'arrived' && outboundOfferIdFor(scopedId(t, callId)) === offerId);
     const callOffer = call?.state.offer?.offerId === offerId ? call.state.offer : null;
     const at = this.#o.clock.now();
     if (a.state === 'offered' || a.state === 'ringing') {
       // Our own offer still being applied settles itself (and is reconciled if it fails).
       if (this.#inflightAgents.has(scopedId(t, agentId))) return;
       await this.#ensureRingTimer(t, agentId, offerId, a.call.expiresAt);
+      // Booked for the call's consult: the call-control manager dials them; their answer or the consult's end settles it.
+      if (consulting) return;
       if (!callOffer && !resynced) {
         // Before withdrawing anything, read the call's stream: the model may lag it.
         await this.#syncModel(this.#callStream(t, callId));
@@ -424,6 +456,9 @@ export class RoutingManager {
         else await this.#connect(t, callId, offerId, agentId, at);
       } else if (resuming && callOffer && call.state.status === 'callback_dialing') {
         await this.#resumeCallbackAttempt(t, callId);
+      } else if (resuming && !callOffer && !agentsOnCall(call.state).has(agentId)) {
+        // Talking on a live call they are no longer on (handed over, or a consult that ended while nobody listened).
+        await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(offerId, 'start-wrap-up'), at, agentId, offerId });
       }
       return;
     }
@@ -444,10 +479,116 @@ export class RoutingManager {
   async #afterTransfer(t: Tenant, callId: string, at: number): Promise<void> {
     await this.#syncModel(this.#callStream(t, callId));
     const call = this.#m(t).call(callId);
-    for (const [agentId, a] of this.#m(t).agents) {
-      if (a.state.state !== 'talking' || a.state.call?.callId !== callId) continue;
-      if (call?.state.status === 'connected' && call.state.agentId === agentId) continue;
+    const onCall = call ? agentsOnCall(call.state) : new Set<string>();
+    for (const [agentId, a] of [...this.#m(t).agents]) {
+      if (a.state.state !== 'talking' || a.state.call?.callId !== callId || onCall.has(agentId)) continue;
       await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(a.state.call.offerId, 'start-wrap-up'), at, agentId, offerId: a.state.call.offerId });
+    }
+  }
+
+  // ---- direct offers and consults: an agent named by a transfer or a consult is booked like a routed one --------
+
+  /** The queue and offer policy an agent is booked under outside routing: the call's last queue, else the agent's. */
+  #bookingOf(t: Tenant, agentId: string, callId: string): { queueId: string; policy: OfferPolicy } | undefined {
+    const m = this.#m(t);
+    const call = m.call(callId);
+    const candidates = [call?.state.queue?.queueId, call?.state.lastQueueId, ...(m.memberships.get(agentId)?.keys() ?? [])];
+    for (const queueId of candidates) {
+      const config = queueId ? m.queueConfig(queueId) : undefined;
+      if (queueId && config) return { queueId, policy: offerPolicyOf(config) };
+    }
+    return undefined;
+  }
+
+  /**
+   * A call handed to one named agent (a blind transfer): the agent is booked on their own stream first (no routing
+   * pass can then offer them another call), then dialled like any offer. One who cannot take it (busy, not ready)
+   * fails the offer: the call goes back to its last queue (#routeUnrouted).
+   */
+  async #bookDirectOffer(t: Tenant, callId: string, agentId: string, offerId: string, at: number): Promise<void> {
+    if (this.#m(t).call(callId)?.state.offer?.offerId !== offerId) return;
+    if (this.#m(t).agents.get(agentId)?.state.call?.offerId !== offerId) {
+      const booking = this.#bookingOf(t, agentId, callId);
+      const booked = booking
+        ? await this.#agentCommand(t, { type: 'OfferCall', commandId: engineCommandId(offerId, 'offer-agent'), at, agentId, offerId, callId, queueId: booking.queueId, policy: booking.policy }, 'direct-offer')
+        : ({ refused: 'QUEUE_NOT_FOUND' } as Refusal);
+      if ('refused' in booked) {
+        await this.#callCommand(t, { type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: 'agent_unavailable' }, 'direct-offer');
+        return;
+      }
+    }
+    await this.#originate(t, agentId, callId, offerId);
+  }
+
+  /** A call left unrouted by a failed direct offer: back into its last queue (a new entry), or ended if it had none. */
+  async #routeUnrouted(t: Tenant, callId: string, offerId: string, at: number): Promise<void> {
+    const call = this.#m(t).call(callId);
+    const queueId = call?.state.lastQueueId;
+    if (queueId && this.#m(t).queueConfig(queueId)) {
+      await this.#callCommand(t, { type: 'QueueCall', commandId: engineCommandId(offerId, 'requeue'), at, callId, queueId, priority: 0, requiredSkills: [] }, 'direct-offer-failed');
+      return;
+    }
+    await this.#callCommand(t, { type: 'EndCall', commandId: engineCommandId(offerId, 'unrouted-end'), at, callId, cause: 'NO_ROUTE_DESTINATION', hungUpBy: 'system' }, 'direct-offer-failed');
+  }
+
+  /**
+   * A click-to-call for an agent: the agent is booked for it while their phone and the customer are dialled (no
+   * routing pass can offer them a queue call meanwhile). One who is not available ends the call before it connects.
+   */
+  async #bookOutbound(t: Tenant, callId: string, agentId: string, at: number): Promise<void> {
+    const offerId = outboundOfferIdFor(scopedId(t, callId));
+    if (this.#m(t).agents.get(agentId)?.state.call?.offerId === offerId) return;
+    const call = this.#m(t).call(callId);
+    if (!call || call.state.status !== 'arrived') return;
+    const booking = this.#bookingOf(t, agentId, callId);
+    // An agent in no queue has no offer policy to be booked under: the call goes ahead unbooked, as it always did.
+    if (!booking) return;
+    const booked = await this.#agentCommand(t, { type: 'OfferCall', commandId: engineCommandId(offerId, 'offer-agent'), at, agentId, offerId, callId, queueId: booking.queueId, policy: booking.policy }, 'outbound');
+    if ('refused' in booked) {
+      await this.#callCommand(t, { type: 'EndCall', commandId: engineCommandId(offerId, 'agent-unavailable'), at, callId, cause: 'USER_BUSY', hungUpBy: 'system' }, 'outbound');
+    }
+  }
+
+  async #outboundTalking(t: Tenant, callId: string, agentId: string, at: number): Promise<void> {
+    const offerId = outboundOfferIdFor(scopedId(t, callId));
+    const a = this.#m(t).agents.get(agentId)?.state;
+    if (a?.call?.offerId !== offerId || (a.state !== 'offered' && a.state !== 'ringing')) return;
+    await this.#agentCommand(t, { type: 'RecordTalking', commandId: engineCommandId(offerId, 'talking'), at, agentId, offerId }, 'outbound');
+  }
+
+  /** The consulted agent is booked (offered) for the call; one who cannot take it cancels the consult. */
+  async #bookConsulted(t: Tenant, callId: string, agentId: string, consultId: string, at: number): Promise<void> {
+    const offerId = consultOfferIdFor(scopedId(t, callId), consultId);
+    if (this.#m(t).agents.get(agentId)?.state.call?.offerId === offerId) return;
+    if (this.#m(t).call(callId)?.state.consult?.consultId !== consultId) return;
+    const booking = this.#bookingOf(t, agentId, callId);
+    const booked = booking
+      ? await this.#agentCommand(t, { type: 'OfferCall', commandId: engineCommandId(offerId, 'offer-agent'), at, agentId, offerId, callId, queueId: booking.queueId, policy: booking.policy }, 'consult')
+      : ({ refused: 'QUEUE_NOT_FOUND' } as Refusal);
+    if ('refused' in booked) {
+      await this.#callCommand(t, { type: 'CancelConsult', commandId: engineCommandId(offerId, 'consult-unavailable'), at, callId, consultId, reason: 'target_unavailable' }, 'consult');
+    }
+  }
+
+  /** The consulted agent answered (or took the call over): they are talking on it. */
+  async #consultedTalking(t: Tenant, callId: string, consultId: string, at: number): Promise<void> {
+    const offerId = consultOfferIdFor(scopedId(t, callId), consultId);
+    const agentId = this.#agentOfOffer(t, offerId);
+    const a = agentId ? this.#m(t).agents.get(agentId)?.state : undefined;
+    if (!agentId || (a?.state !== 'offered' && a?.state !== 'ringing')) return;
+    await this.#agentCommand(t, { type: 'RecordTalking', commandId: engineCommandId(offerId, 'talking'), at, agentId, offerId }, 'consult');
+  }
+
+  /** The consult ended without handing the call over: the consulted agent is released (wrap-up once they talked). */
+  async #releaseConsulted(t: Tenant, callId: string, consultId: string, at: number): Promise<void> {
+    const offerId = consultOfferIdFor(scopedId(t, callId), consultId);
+    const agentId = this.#agentOfOffer(t, offerId);
+    const a = agentId ? this.#m(t).agents.get(agentId)?.state : undefined;
+    if (!agentId || !a) return;
+    if (a.state === 'offered' || a.state === 'ringing') {
+      await this.#agentCommand(t, { type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'rescinded' }, 'consult');
+    } else if (a.state === 'talking') {
+      await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(offerId, 'start-wrap-up'), at, agentId, offerId }, 'consult');
     }
   }
 
@@ -1039,13 +1180,22 @@ export class RoutingManager {
 const ROUTE_ONLY = new Set(['CallQueued', 'CallPriorityChanged', 'CallbackScheduled', 'AgentReady', 'AgentSkillsChanged', 'AgentStateForced', 'AgentWrapUpEnded', 'AgentLoggedIn', 'AgentLoggedOut', 'AgentNotReady', 'AgentBrokeOut']);
 
 /** Events #react writes or calls the switch for (every other event needs at most a routing pass). */
-const REACTED = new Set(['AgentLegFailed', 'AgentOffered', 'AgentWrapUpStarted', 'AgentWrapUpExtended', 'AgentOfferMissed', 'AgentOfferCancelled', 'CallOfferCancelled', 'CallOfferedToAgent', 'CallEnded', 'CallbackRequested', 'CallbackFailed', 'CallbackAttempted', 'CallOverflowed', 'CallTransferred', 'ConsultCompleted']);
+const REACTED = new Set(['AgentLegFailed', 'AgentOffered', 'AgentWrapUpStarted', 'AgentWrapUpExtended', 'AgentOfferMissed', 'AgentOfferCancelled', 'CallOfferCancelled', 'CallOfferedToAgent', 'CallEnded', 'CallbackRequested', 'CallbackFailed', 'CallbackAttempted', 'CallOverflowed', 'CallTransferred', 'ConsultStarted', 'ConsultAnswered', 'ConsultCancelled', 'ConsultCompleted', 'CallOriginated', 'CallConnected']);
 
 const OVERFLOW_REASON: Record<ExitReason, 'max_wait' | 'no_agents' | 'max_queue_length'> = {
   'max-wait': 'max_wait',
   'max-wait-no-agent': 'no_agents',
   'max-length': 'max_queue_length',
 };
+
+/** The agents on a call now: the one connected, conference parties who are agents, the agent being consulted. */
+function agentsOnCall(s: CallState): Set<string> {
+  const on = new Set<string>();
+  if (s.status === 'connected' && s.agentId) on.add(s.agentId);
+  for (const p of Object.values(s.parties)) if (p.kind === 'agent') on.add(p.agentId);
+  if (s.consult?.target.kind === 'agent') on.add(s.consult.target.agentId);
+  return on;
+}
 
 function defaultEndpoint(scopedAgentId: string): SwitchEndpoint {
   return { kind: 'user', user: scopedAgentId };
