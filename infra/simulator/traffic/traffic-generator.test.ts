@@ -113,6 +113,26 @@ describe('TrafficGenerator', () => {
     expect(gen.stats).toMatchObject({ dialBacks: 1, dialBacksBridged: 1, bridged: 0 });
   });
 
+  it('presses a known callback key unprompted, a while after hold music starts, when so configured', async () => {
+    const known = TrafficScenarioSchema.parse({
+      arrivals: { ratePerSecond: 1, maxCalls: 1 },
+      patience: { kind: 'fixed', seconds: 600 },
+      callbacks: { acceptRate: 1, unprompted: { key: '1', afterHoldMs: [40_000, 40_000] } },
+    });
+    const t = createTestSwitch();
+    const gen = new TrafficGenerator(t.sw, known, createSeededRandom('unprompted'));
+    gen.start();
+    await t.clock.advance(5000);
+    const [caller] = [...t.sw.channels.keys()];
+    const dtmf = (): string[] => t.events.filter((e) => e.name === 'DTMF' && headerOf(e, 'Unique-ID') === caller).map((e) => headerOf(e, 'DTMF-Digit')!);
+    t.sw.execute(t.sw.get(caller!)!, 'playback', 'local_stream://moh', 'b0000000-0000-4000-8000-000000000001');
+    await t.clock.advance(39_000);
+    expect(dtmf()).toEqual([]);
+    await t.clock.advance(2000);
+    expect(dtmf()).toEqual(['1']);
+    expect(gen.stats.callbackRequests).toBe(1);
+  });
+
   it('lets a dial-back ring unanswered or be busy as configured, and leaves other numbers to the switch', async () => {
     const cb = TrafficScenarioSchema.parse({
       arrivals: { ratePerSecond: 1, maxCalls: 1 },

@@ -34,6 +34,8 @@ interface CallState {
   bridged: boolean;
   /** The callback offer was heard (and answered or let pass: a caller decides once). */
   offerHeard?: boolean;
+  /** Hold music was heard (an unprompted callback request is decided then, once). */
+  holdHeard?: boolean;
   callbackRequested?: boolean;
   voicemail?: boolean;
 }
@@ -281,12 +283,21 @@ export class TrafficGenerator {
       this.later(lo + this.random.next() * (hi - lo), () => this.hangup(uuid));
       return;
     }
+    const unprompted = cb.unprompted;
+    if (unprompted && !state.holdHeard && !state.offerHeard && new RegExp(unprompted.holdPathPattern).test(path)) {
+      state.holdHeard = true;
+      state.offerHeard = true;
+      if (this.random.chance(cb.acceptRate)) this.requestCallback(uuid, state, unprompted.key, unprompted.afterHoldMs);
+      return;
+    }
     const offer = CALLBACK_OFFER.exec(path);
     if (!offer || state.offerHeard) return;
     state.offerHeard = true;
-    if (!this.random.chance(cb.acceptRate)) return;
-    const key = offer[1]!;
-    const [lo, hi] = cb.thinkTimeMs;
+    if (this.random.chance(cb.acceptRate)) this.requestCallback(uuid, state, offer[1]!, cb.thinkTimeMs);
+  }
+
+  /** Presses the callback key after a delay drawn from `[lo, hi]` ms, unless bridged or already asked. */
+  private requestCallback(uuid: string, state: CallState, key: string, [lo, hi]: readonly [number, number]): void {
     this.later(lo + this.random.next() * (hi - lo), () => {
       if (state.bridged || state.callbackRequested) return;
       if (this.sw.sendDtmf(uuid, key, { interDigitMs: this.scenario.ivr.interDigitMs })) {

@@ -61,6 +61,16 @@ export const TrafficScenarioSchema = z.object({
     acceptRate: z.number().min(0).max(1).default(0),
     thinkTimeMs: range.default([1000, 4000]),
     hangUpAfterMs: range.default([300, 1500]),
+    /**
+     * Callers who know the callback key without hearing the offer (announced elsewhere, or a switch side that cannot
+     * play the offer): once hold music (a playback whose path matches `holdPathPattern`) starts, such a caller (with
+     * `acceptRate`, decided once) presses `key` after `afterHoldMs` unless bridged first. Off when absent.
+     */
+    unprompted: z.object({
+      key: z.string().regex(/^[0-9*#]$/),
+      afterHoldMs: range,
+      holdPathPattern: z.string().default('^local_stream://'),
+    }).optional(),
   }).default({ acceptRate: 0, thinkTimeMs: [1000, 4000], hangUpAfterMs: [300, 1500] }),
   /**
    * Dial-backs: an originate towards the number of a caller this generator placed (a customer leg, e.g.
