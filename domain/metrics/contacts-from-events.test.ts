@@ -8,7 +8,8 @@ const s = (seconds: number) => t0 + seconds * 1000;
 
 // One morning on two queues:
 // c1 answered on q1 after 15 s by a1 (talk 150 s, hold 30 s, wrap 30 s); c2 abandons q1 after 3 s;
-// c3 asks for a callback after 30 s, answers it at +600 s and is connected 10 s later;
+// c3 asks for a callback after 30 s (its entry ends there); an agent is dialled first, the customer answers the
+// dial-back at +600 s and is connected 10 s later (no new queue entry);
 // c4 overflows from q1 to q2 after 120 s and abandons q2 80 s later; c5 waits on q2 from +30 s.
 const events = [
   ev.loggedIn('a1', s(-60)),
@@ -41,7 +42,7 @@ describe('contacts from events', () => {
   it('makes one record per queue entry with the times the events carry', () => {
     const { contacts } = recordsFromEvents(events);
     const byId = Object.fromEntries(contacts.map((c) => [c.contactId, c]));
-    expect(Object.keys(byId).sort()).toEqual(['c1#1', 'c2#1', 'c3#1', 'c3#2', 'c4#1', 'c4#2', 'c5#1']);
+    expect(Object.keys(byId).sort()).toEqual(['c1#1', 'c2#1', 'c3#1', 'c4#1', 'c4#2', 'c5#1']);
     expect(byId['c1#1']).toEqual({
       contactId: 'c1#1',
       callId: 'c1',
@@ -56,10 +57,24 @@ describe('contacts from events', () => {
     });
     expect(byId['c2#1']).toMatchObject({ outcome: 'abandoned', leftAt: s(8) });
     expect(byId['c3#1']).toMatchObject({ outcome: 'callback', leftAt: s(50) });
-    expect(byId['c3#2']).toMatchObject({ queueId: 'q1', enteredAt: s(600), outcome: 'answered', leftAt: s(610), handledAt: null });
     expect(byId['c4#1']).toMatchObject({ queueId: 'q1', outcome: 'overflowed', leftAt: s(120) });
     expect(byId['c4#2']).toMatchObject({ queueId: 'q2', enteredAt: s(120), outcome: 'abandoned', leftAt: s(200) });
     expect(byId['c5#1']).toMatchObject({ outcome: 'waiting', leftAt: null });
+  });
+
+  it('counts an agent-first callback as the one entry that ended in `callback`, its dial-back conversation as that entry\'s handling', () => {
+    const { contacts } = recordsFromEvents([
+      ev.queued('c7', 'q1', s(0)),
+      ev.callbackRequested('c7', 'q1', s(40)),
+      ev.offered('a2', 'c7', 'o7', 'q1', s(300)),
+      ev.talking('a2', 'c7', 'o7', s(305)),
+      ev.callbackCompleted('c7', 'q1', s(320)),
+      ev.connected('c7', 'q1', 'o7', 'a2', s(320)),
+      ev.wrapUpStarted('a2', 'c7', 'o7', s(420), 100_000, 0),
+      ev.wrapUpEnded('a2', 'c7', 'o7', s(430), 10_000),
+    ]);
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]).toMatchObject({ contactId: 'c7#1', outcome: 'callback', enteredAt: s(0), leftAt: s(40), talkMs: 100_000, wrapMs: 10_000, handledAt: s(430) });
   });
 
   it('makes agent intervals from the agent events', () => {
@@ -118,24 +133,24 @@ describe('metrics from events (rolling 15 minutes at +700 s)', () => {
 
   it('computes the queue q1 metrics by hand', () => {
     const q1 = m.byQueue['q1']!;
-    expect(q1.serviceLevels).toEqual({ 'asterisk-sl': 1, 'asterisk-sl2': 1, amazon: 3 / 4, genesys: 2 / 3 });
-    expect(q1.averageSpeedOfAnswer).toBe(12_500);
+    expect(q1.serviceLevels).toEqual({ 'asterisk-sl': 1, 'asterisk-sl2': 1, amazon: 2 / 3, genesys: 1 / 2 });
+    expect(q1.averageSpeedOfAnswer).toBe(15_000);
     expect(q1.averageHandleTime).toBe(210_000);
-    expect(q1.abandonmentRate).toBe(1 / 5);
-    expect(q1).toMatchObject({ entered: 5, answered: 2, abandoned: 1, callbacks: 1, overflowed: 1, waiting: 0, longestWaitMs: 0 });
+    expect(q1.abandonmentRate).toBe(1 / 4);
+    expect(q1).toMatchObject({ entered: 4, answered: 1, abandoned: 1, callbacks: 1, overflowed: 1, waiting: 0, longestWaitMs: 0 });
   });
 
   it('applies the genesys options and short abandons', () => {
     const q1 = (o: object) => metricsFromEvents(events, s(700), { ...options, serviceLevel: { thresholdMs: 20_000, ...o }, abandonment: o }).byQueue['q1']!;
     expect(q1({ shortAbandonMs: 5_000 }).serviceLevels.genesys).toBe(1);
     expect(q1({ shortAbandonMs: 5_000 }).abandonmentRate).toBe(0);
-    expect(q1({ includeFlowOuts: true }).serviceLevels.genesys).toBe(1 / 2);
+    expect(q1({ includeFlowOuts: true }).serviceLevels.genesys).toBe(1 / 3);
   });
 
   it('computes q2, the totals, occupancy and agent counts', () => {
     expect(m.byQueue['q2']).toMatchObject({ entered: 2, abandoned: 1, waiting: 1, longestWaitMs: 670_000, abandonmentRate: 1 / 2 });
     expect(m.all.longestWaitMs).toBe(670_000);
-    expect(m.all.entered).toBe(7);
+    expect(m.all.entered).toBe(6);
     // a1 handles 5 + 180 + 30 = 215 s and is available 70 + 475 = 545 s in (−200 s, +700 s].
     expect(m.occupancy).toBe(215 / 760);
     expect(m.agents).toEqual({ available: 1, reserved: 0, onContact: 0, afterCallWork: 0, notProductive: 0, staffed: 1 });
@@ -143,9 +158,9 @@ describe('metrics from events (rolling 15 minutes at +700 s)', () => {
 
   it('drops contacts that left exactly 15 minutes before now', () => {
     const late = metricsFromEvents(events, s(15 + 900), options).byQueue['q1']!;
-    expect(late.answered).toBe(1); // c1 (left at +15 s) is out, c3's second entry (+610 s) is in
+    expect(late.answered).toBe(0); // c1 (left at +15 s) is out (c3's dial-back is no queue entry)
     const justBefore = metricsFromEvents(events, s(15 + 900) - 1, options).byQueue['q1']!;
-    expect(justBefore.answered).toBe(2);
+    expect(justBefore.answered).toBe(1);
   });
 });
 

@@ -7,8 +7,9 @@ import type { AgentActivity, AgentInterval, QueueContact, QueueContactOutcome } 
 // time), never from the store's clock, so replaying the log gives the same records.
 //
 // Which event sets which field:
-//   enteredAt  CallQueued.at (a new entry each time: routed, transferred, overflowed), or CallbackCompleted.at
-//              (the customer answered the callback and is back in the queue).
+//   enteredAt  CallQueued.at (a new entry each time: routed, transferred, overflowed). A callback is agent first:
+//              CallbackCompleted (the customer answered the dial-back of an agent already on the line) opens no new
+//              entry; the conversation that follows is the handling of the entry that ended in `callback`.
 //   leftAt     CallConnected.at → answered; CallAbandoned.at (where 'queue') → abandoned; CallbackRequested.at →
 //              callback; CallOverflowed.at → overflowed (callback when its exit is a callback). A call still in queue
 //              at CallEnded (the call decider should have said why first) is closed as abandoned when the caller hung
@@ -64,6 +65,8 @@ interface CallTrack {
   entries: number;
   open: MutableContact | null;
   lastAnswered: MutableContact | null;
+  /** The entry that ended in a callback: the dial-back conversation is its handling. */
+  owedCallback: MutableContact | null;
   lastSeenAt: number;
 }
 
@@ -99,16 +102,16 @@ export class MetricRecordsFolder {
       case 'CallQueued':
         return this.enter(event.data.callId, event.data.queueId, event.data.at);
       case 'CallbackCompleted':
-        return this.enter(event.data.callId, event.data.queueId, event.data.at);
+        return this.callbackAnswered(event.data.callId, event.data.at);
       case 'CallConnected':
         return this.connected(event.data.callId, event.data.offerId, event.data.at);
       case 'CallAbandoned':
         if (event.data.where === 'queue') this.leave(event.data.callId, 'abandoned', event.data.at);
         return;
       case 'CallbackRequested':
-        return this.leave(event.data.callId, 'callback', event.data.at);
+        return this.leave(event.data.callId, 'callback', event.data.at, true);
       case 'CallOverflowed':
-        return this.leave(event.data.callId, event.data.exit.kind === 'callback' ? 'callback' : 'overflowed', event.data.at);
+        return this.leave(event.data.callId, event.data.exit.kind === 'callback' ? 'callback' : 'overflowed', event.data.at, event.data.exit.kind === 'callback');
       case 'CallEnded':
         return this.leave(event.data.callId, event.data.hungUpBy === 'caller' ? 'abandoned' : 'overflowed', event.data.at);
       case 'AgentLoggedIn':
@@ -190,7 +193,7 @@ export class MetricRecordsFolder {
 
   private call(callId: string, at: number): CallTrack {
     let c = this.calls.get(callId);
-    if (!c) this.calls.set(callId, (c = { entries: 0, open: null, lastAnswered: null, lastSeenAt: at }));
+    if (!c) this.calls.set(callId, (c = { entries: 0, open: null, lastAnswered: null, owedCallback: null, lastSeenAt: at }));
     c.lastSeenAt = Math.max(c.lastSeenAt, at);
     return c;
   }
@@ -216,9 +219,16 @@ export class MetricRecordsFolder {
     call.open = contact;
   }
 
-  private leave(callId: string, outcome: QueueContactOutcome, at: number): void {
+  private leave(callId: string, outcome: QueueContactOutcome, at: number, owesCallback = false): void {
     const call = this.call(callId, at);
+    if (owesCallback && call.open) call.owedCallback = call.open;
     if (call.open) this.close(call, outcome, at);
+  }
+
+  /** The customer answered the dial-back: the connect that follows is handled for the entry that owed it. */
+  private callbackAnswered(callId: string, at: number): void {
+    const call = this.call(callId, at);
+    if (call.owedCallback) call.lastAnswered = call.owedCallback;
   }
 
   private close(call: CallTrack, outcome: QueueContactOutcome, at: number): void {
