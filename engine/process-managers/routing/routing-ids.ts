@@ -27,3 +27,6 @@ export const consultOfferIdFor = (scopedCallId: string, consultId: string): stri
 
 /** The booking of the agent an outbound (click-to-call) call is dialled for: one per call (scoped id). */
 export const outboundOfferIdFor = (scopedCallId: string): string => uuidV5(`outbound-offer|${scopedCallId}`);
+
+/** The booking of an agent added to a call's conference as party `partyId` (scoped call id): one per party. */
+export const partyOfferIdFor = (scopedCallId: string, partyId: string): string => uuidV5(`party-offer|${scopedCallId}|${partyId}`);

@@ -167,4 +167,20 @@ describe('RoutingManager: direct offers and consults book the agent', () => {
     expect((await checkRoutingInvariants(store)).violations).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('Given a connected call, When an agent is added to its conference, Then they are booked and on the call (no queue call offered to them) until removed; a busy agent is removed again', async () => {
+    await connectedToA1();
+    await callDoes(store, { type: 'AddConferenceParty', commandId: 'p1-add', at: T0 + 20_000, callId: 'c1', partyId: 'p1', party: { kind: 'agent', agentId: 'a2' } });
+    await until(async () => (await agentState(store, 'a2')).state === 'talking', 'a2 on the conference');
+    await queueCall(store, 'c2', 'sales', T0 + 21_000);
+    await settle();
+    expect((await callState(store, 'c2')).status).toBe('queued');
+    await callDoes(store, { type: 'RemoveConferenceParty', commandId: 'p1-remove', at: T0 + 50_000, callId: 'c1', partyId: 'p1' });
+    await until(async () => (await agentState(store, 'a2')).state === 'wrap_up', 'a2 wraps up after leaving');
+    expect((await agentState(store, 'a1')).state).toBe('talking');
+
+    await callDoes(store, { type: 'AddConferenceParty', commandId: 'p2-add', at: T0 + 60_000, callId: 'c1', partyId: 'p2', party: { kind: 'agent', agentId: 'a3' } });
+    await until(async () => Object.keys((await callState(store, 'c1')).parties).length === 0 && (await readAllOf(store, 'call-c1')).some((e) => e.type === 'ConferencePartyRemoved' && (e.data as { partyId: string }).partyId === 'p2'), 'the unavailable party removed');
+    expect(errors).toEqual([]);
+  });
 });

@@ -32,7 +32,7 @@ import type { SwitchEndpoint, SwitchFact, SwitchPort } from '../../ports/switch-
 import { claimSwitchCommand, isSwitchCommandClaimed } from '../../switch-commands/switch-command-claims.ts';
 import { RECONCILE_ENDED, SWITCH_RESTARTED } from '../../switch/reconcile-facts.ts';
 import { scheduleTimer } from '../../timers/timer-service.ts';
-import { agentLegUuidFor, callbackAttemptIdFor, callbackLegUuidFor, consultOfferIdFor, engineCommandId, offerIdFor, outboundOfferIdFor } from './routing-ids.ts';
+import { agentLegUuidFor, callbackAttemptIdFor, callbackLegUuidFor, consultOfferIdFor, engineCommandId, offerIdFor, outboundOfferIdFor, partyOfferIdFor } from './routing-ids.ts';
 import { RoutingModel } from './routing-model.ts';
 
 /** The ring-timeout timer is a backstop behind the switch's own originate_timeout, which normally ends the ring first. */
@@ -338,6 +338,14 @@ export class RoutingManager {
         // An agent's own outbound call (no offer): the agent booked for it is talking now.
         if (e.data.offerId === null) await this.#outboundTalking(t, e.data.callId, e.data.agentId, e.data.at);
         return;
+      case 'ConferencePartyAdded':
+        if (e.data.party.kind === 'agent') await this.#bookParty(t, e.data.callId, e.data.party.agentId, e.data.partyId, e.data.at);
+        return;
+      case 'ConferencePartyRemoved':
+        // A party added as such, or the consulted agent who joined the conference (their party id is the consult's).
+        await this.#releaseBooking(t, partyOfferIdFor(scopedId(t, e.data.callId), e.data.partyId), e.data.at);
+        await this.#releaseBooking(t, consultOfferIdFor(scopedId(t, e.data.callId), e.data.partyId), e.data.at);
+        return;
       case 'ConsultStarted':
         if (e.data.target.kind === 'agent') await this.#bookConsulted(t, e.data.callId, e.data.target.agentId, e.data.consultId, e.data.at);
         return;
@@ -402,7 +410,8 @@ export class RoutingManager {
     // Bookings the call-control manager dials for: the consulted agent, the agent of a click-to-call.
     const consulting =
       (!!consult && consultOfferIdFor(scopedId(t, callId), consult.consultId) === offerId) ||
-      (call?.state.direction === 'outbound' && call.state.agentId === agentId && call.state.status === 'arrived' && outboundOfferIdFor(scopedId(t, callId)) === offerId);
+      (call?.state.direction === 'outbound' && call.state.agentId === agentId && call.state.status === 'arrived' && outboundOfferIdFor(scopedId(t, callId)) === offerId) ||
+      Object.keys(call?.state.parties ?? {}).some((partyId) => partyOfferIdFor(scopedId(t, callId), partyId) === offerId);
     const callOffer = call?.state.offer?.offerId === offerId ? call.state.offer : null;
     const at = this.#o.clock.now();
     if (a.state === 'offered' || a.state === 'ringing') {
@@ -579,16 +588,40 @@ export class RoutingManager {
     await this.#agentCommand(t, { type: 'RecordTalking', commandId: engineCommandId(offerId, 'talking'), at, agentId, offerId }, 'consult');
   }
 
+  /** An agent added to the conference is booked and on the call at once; one who cannot be is removed again. */
+  async #bookParty(t: Tenant, callId: string, agentId: string, partyId: string, at: number): Promise<void> {
+    const offerId = partyOfferIdFor(scopedId(t, callId), partyId);
+    if (this.#m(t).agents.get(agentId)?.state.call?.offerId !== offerId) {
+      if (!this.#m(t).call(callId)?.state.parties[partyId]) return;
+      const booking = this.#bookingOf(t, agentId, callId);
+      const booked = booking
+        ? await this.#agentCommand(t, { type: 'OfferCall', commandId: engineCommandId(offerId, 'offer-agent'), at, agentId, offerId, callId, queueId: booking.queueId, policy: booking.policy }, 'conference')
+        : ({ refused: 'QUEUE_NOT_FOUND' } as Refusal);
+      if ('refused' in booked) {
+        await this.#callCommand(t, { type: 'RemoveConferenceParty', commandId: engineCommandId(offerId, 'party-unavailable'), at, callId, partyId, reason: 'requested' }, 'conference');
+        return;
+      }
+    }
+    const a = this.#m(t).agents.get(agentId)?.state;
+    if (a?.call?.offerId === offerId && (a.state === 'offered' || a.state === 'ringing')) {
+      await this.#agentCommand(t, { type: 'RecordTalking', commandId: engineCommandId(offerId, 'talking'), at, agentId, offerId }, 'conference');
+    }
+  }
+
   /** The consult ended without handing the call over: the consulted agent is released (wrap-up once they talked). */
   async #releaseConsulted(t: Tenant, callId: string, consultId: string, at: number): Promise<void> {
-    const offerId = consultOfferIdFor(scopedId(t, callId), consultId);
+    await this.#releaseBooking(t, consultOfferIdFor(scopedId(t, callId), consultId), at);
+  }
+
+  /** Ends the booking `offerId` (if an agent holds it): the offer cancelled, or wrap-up once they talked. */
+  async #releaseBooking(t: Tenant, offerId: string, at: number): Promise<void> {
     const agentId = this.#agentOfOffer(t, offerId);
     const a = agentId ? this.#m(t).agents.get(agentId)?.state : undefined;
     if (!agentId || !a) return;
     if (a.state === 'offered' || a.state === 'ringing') {
-      await this.#agentCommand(t, { type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'rescinded' }, 'consult');
+      await this.#agentCommand(t, { type: 'CancelOffer', commandId: engineCommandId(offerId, 'cancel-offer'), at, agentId, offerId, reason: 'rescinded' }, 'release');
     } else if (a.state === 'talking') {
-      await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(offerId, 'start-wrap-up'), at, agentId, offerId }, 'consult');
+      await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(offerId, 'start-wrap-up'), at, agentId, offerId }, 'release');
     }
   }
 
@@ -1180,7 +1213,7 @@ export class RoutingManager {
 const ROUTE_ONLY = new Set(['CallQueued', 'CallPriorityChanged', 'CallbackScheduled', 'AgentReady', 'AgentSkillsChanged', 'AgentStateForced', 'AgentWrapUpEnded', 'AgentLoggedIn', 'AgentLoggedOut', 'AgentNotReady', 'AgentBrokeOut']);
 
 /** Events #react writes or calls the switch for (every other event needs at most a routing pass). */
-const REACTED = new Set(['AgentLegFailed', 'AgentOffered', 'AgentWrapUpStarted', 'AgentWrapUpExtended', 'AgentOfferMissed', 'AgentOfferCancelled', 'CallOfferCancelled', 'CallOfferedToAgent', 'CallEnded', 'CallbackRequested', 'CallbackFailed', 'CallbackAttempted', 'CallOverflowed', 'CallTransferred', 'ConsultStarted', 'ConsultAnswered', 'ConsultCancelled', 'ConsultCompleted', 'CallOriginated', 'CallConnected']);
+const REACTED = new Set(['AgentLegFailed', 'AgentOffered', 'AgentWrapUpStarted', 'AgentWrapUpExtended', 'AgentOfferMissed', 'AgentOfferCancelled', 'CallOfferCancelled', 'CallOfferedToAgent', 'CallEnded', 'CallbackRequested', 'CallbackFailed', 'CallbackAttempted', 'CallOverflowed', 'CallTransferred', 'ConsultStarted', 'ConsultAnswered', 'ConsultCancelled', 'ConsultCompleted', 'CallOriginated', 'CallConnected', 'ConferencePartyAdded', 'ConferencePartyRemoved']);
 
 const OVERFLOW_REASON: Record<ExitReason, 'max_wait' | 'no_agents' | 'max_queue_length'> = {
   'max-wait': 'max_wait',
