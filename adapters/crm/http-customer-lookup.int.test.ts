@@ -10,7 +10,7 @@ const CUSTOMER = { id: 'c-1', name: 'Ada Lovelace', tier: 'gold', openTickets: 2
 /** A small CRM: each path is a behaviour the adapter must map. */
 function crm(request: IncomingMessage, response: ServerResponse): void {
   const url = new URL(request.url!, 'http://crm');
-  seen.push({ url: request.url!, authorization: request.headers.authorization, apiKey: request.headers['x-api-key'] });
+  seen.push({ url: request.url!, authorization: request.headers.authorization, apiKey: request.headers['x-api-key'], tenant: request.headers['x-ledgerline-tenant'] });
   const json = (status: number, body: unknown): void => void response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   switch (url.pathname) {
     case '/customers':
@@ -38,7 +38,7 @@ function crm(request: IncomingMessage, response: ServerResponse): void {
 
 let server: Server;
 let base: string;
-let seen: { url: string; authorization: string | undefined; apiKey: string | string[] | undefined }[] = [];
+let seen: { url: string; authorization: string | undefined; apiKey: string | string[] | undefined; tenant?: string | string[] | undefined }[] = [];
 
 beforeAll(async () => {
   server = createServer(crm);
@@ -86,6 +86,15 @@ describe('HttpCustomerLookup against a local HTTP server', () => {
     const refused = await lookupWith({ url: `${base}/secure?p={key}`, bearerToken: 'wrong-token' }).lookup('crm', { n: '1' });
     expect([refused.ok, !refused.ok && refused.reason, code(refused)]).toEqual([false, 'error', 'CRM_HTTP_STATUS']);
     expect(JSON.stringify(refused)).not.toContain('wrong-token');
+  });
+
+  it("sends the calling call's tenant (header, and {tenant} in the URL); none for the default tenant", async () => {
+    seen = [];
+    const lookup = lookupWith({ url: `${base}/customers?phone={key}&t={tenant}` });
+    expect((await lookup.lookup('crm', { phone: '+32475000001' }, { tenant: 'acme' })).ok).toBe(true);
+    expect(seen[0]).toMatchObject({ url: '/customers?phone=%2B32475000001&t=acme', tenant: 'acme' });
+    await lookup.lookup('crm', { phone: '+32475000001' });
+    expect(seen[1]).toMatchObject({ url: '/customers?phone=%2B32475000001&t=', tenant: undefined });
   });
 
   it('maps a 5xx, bad JSON, a non-record answer and an oversized answer to coded errors', async () => {

@@ -1,11 +1,13 @@
 // A CustomerLookup over a CRM's HTTP API: one configured endpoint per look-up name, a URL template filled with the
-// look-up's inputs, an optional bearer token, a timeout, and a mapping from the JSON answer to result fields.
+// look-up's inputs, an optional bearer token, a timeout, and a mapping from the JSON answer to result fields. The
+// calling call's tenant goes with every request (`X-Ledgerline-Tenant`, and `{tenant}` in the URL template), so one
+// CRM endpoint serving several tenants answers from the right tenant's data.
 // Every failure (timeout, refused connection, non-2xx, bad JSON, unexpected shape) is a coded answer, never a
 // throw: the inbound manager takes the flow's onFailure branch and the call goes on.
 import { z } from 'zod';
 import type { VariableValue } from '../../domain/ivr/flow-schema.ts';
 import { LedgerlineError } from '../../domain/errors/ledgerline-error.ts';
-import type { CustomerLookup, LookupAnswer } from '../../engine/process-managers/inbound/customer-lookup.ts';
+import type { CustomerLookup, LookupAnswer, LookupScope } from '../../engine/process-managers/inbound/customer-lookup.ts';
 import { crmFailure, RESULT_FIELD, toVariableValue } from './lookup-failure.ts';
 
 const dotPath = z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'a dot path such as customer.tier or items.0.id');
@@ -74,10 +76,10 @@ export class HttpCustomerLookup implements CustomerLookup {
     }
   }
 
-  async lookup(name: string, inputs: Inputs): Promise<LookupAnswer> {
+  async lookup(name: string, inputs: Inputs, scope: LookupScope = {}): Promise<LookupAnswer> {
     const endpoint = this.#endpoints.get(name);
     if (!endpoint) return crmFailure('CRM_UNKNOWN_LOOKUP', `no CRM look-up named ${name}`);
-    const url = this.#url(endpoint, inputs);
+    const url = this.#url(endpoint, inputs, scope.tenant);
     if (typeof url !== 'string') return url;
     const where = URL.parse(url)?.host ?? 'the CRM';
     let response: Response;
@@ -85,7 +87,12 @@ export class HttpCustomerLookup implements CustomerLookup {
     const signal = AbortSignal.timeout(endpoint.timeoutMs);
     try {
       response = await fetch(url, {
-        headers: { accept: 'application/json', ...endpoint.headers, ...(endpoint.bearerToken ? { authorization: `Bearer ${endpoint.bearerToken}` } : {}) },
+        headers: {
+          accept: 'application/json',
+          ...endpoint.headers,
+          ...(scope.tenant !== undefined ? { 'x-ledgerline-tenant': scope.tenant } : {}),
+          ...(endpoint.bearerToken ? { authorization: `Bearer ${endpoint.bearerToken}` } : {}),
+        },
         signal,
       });
       if (endpoint.notFoundStatuses.includes(response.status)) {
@@ -113,11 +120,13 @@ export class HttpCustomerLookup implements CustomerLookup {
   }
 
   /** The request URL, or a coded answer when an input it needs is missing. */
-  #url(endpoint: Endpoint, inputs: Inputs): string | LookupAnswer {
+  #url(endpoint: Endpoint, inputs: Inputs, tenant: string | undefined): string | LookupAnswer {
     const names = Object.keys(inputs);
     const keyInput = endpoint.keyInput ?? (names.length === 1 ? names[0]! : 'key');
     let missing: string | undefined;
     const url = endpoint.url.replace(/\{([A-Za-z0-9_.]+)\}/g, (_, placeholder: string) => {
+      // `{tenant}` is the call's tenant (empty for the default tenant) unless the flow passes an input of that name.
+      if (placeholder === 'tenant' && !Object.hasOwn(inputs, 'tenant')) return encodeURIComponent(tenant ?? '');
       const input = placeholder === 'key' ? keyInput : placeholder;
       const v = Object.hasOwn(inputs, input) ? inputs[input] : undefined;
       if (v === undefined || v === null || v === '') {
