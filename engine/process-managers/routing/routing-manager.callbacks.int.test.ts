@@ -4,69 +4,31 @@
 // releases the agent to wrap-up and the callback is owed again (agent first again) after the retry interval, up to the
 // queue's maxRetries. A restarted manager resumes a callback offer or dial-back without dialling anyone twice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEventStore } from '../../../adapters/event-store/open-event-store.ts';
 import type { EventStore } from '../../../adapters/event-store/port.ts';
-import { VirtualClock } from '../../clock.ts';
-import { FakeSwitchPort } from '../../test-support/fake-switch-port.ts';
+import { RoutingTestBed } from '../../test-support/routing-test-bed.ts';
 import { checkRoutingInvariants } from '../../test-support/log-invariants.ts';
 import { agentReady, agentState, callDoes, callerLegOf, callState, createQueue, fact } from '../../test-support/engine-fixture.ts';
 import { queueCall } from '../../test-support/engine-fixture.ts';
 import { readAllOf, until } from '../../test-support/wait.ts';
-import { TimerService } from '../../timers/timer-service.ts';
 import { agentLegUuidFor, callbackAttemptIdFor, callbackLegUuidFor } from './routing-ids.ts';
-import { RoutingManager } from './routing-manager.ts';
 
 const T0 = 1_700_000_000_000;
 const CALLBACK_RULES = { offerAfterSeconds: 0, key: '1', maxRetries: 1, retryIntervalSeconds: 60 };
 
 describe('RoutingManager callbacks (agent first)', () => {
+  let bed: RoutingTestBed;
   let store: EventStore;
-  let clock: VirtualClock;
-  let port: FakeSwitchPort;
-  const running: { stop(): Promise<void> }[] = [];
-  let manager: RoutingManager;
-  let timers: TimerService;
-  const errors: unknown[] = [];
-
+  let clock: RoutingTestBed['clock'];
+  let port: RoutingTestBed['port'];
   beforeEach(async () => {
-    store = await openEventStore('pglite:memory');
-    clock = new VirtualClock(T0);
-    port = new FakeSwitchPort();
-    errors.length = 0;
+    bed = await RoutingTestBed.open(T0);
+    ({ store, clock, port } = bed);
   });
-  afterEach(async () => {
-    for (const r of running.splice(0)) await r.stop();
-    port.close();
-    await store.close();
-  });
-
-  async function startEngine(name = 'test'): Promise<void> {
-    manager = new RoutingManager({ store, switchPort: port, clock, instanceId: name, onError: (e, what) => errors.push({ e, what }) });
-    timers = new TimerService({ store, clock });
-    timers.start();
-    await manager.start();
-    running.push(manager, timers);
-    await manager.idle();
-  }
-
-  async function stopEngine(): Promise<void> {
-    await manager.stop();
-    await timers.stop();
-    running.length = 0;
-  }
-
-  async function settle(): Promise<void> {
-    for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 40));
-      await manager.idle();
-      await timers.idle();
-    }
-  }
-
-  async function advance(ms: number): Promise<void> {
-    await clock.advanceBy(ms);
-    await settle();
-  }
+  afterEach(() => bed.close());
+  const startEngine = (name?: string) => bed.start(name);
+  const stopEngine = () => bed.stop();
+  const settle = () => bed.settle();
+  const advance = (ms: number) => bed.advance(ms);
 
   const agentLegs = () => port.named('originate').filter((c) => c.request.role === 'agent').map((c) => c.request as unknown as { legUuid: string; callId: string; offerId: string });
   const customerLegs = () => port.named('originate').filter((c) => c.request.role === 'outbound').map((c) => c.request as unknown as { legUuid: string; callId: string; variables: Record<string, string> });
@@ -134,7 +96,7 @@ describe('RoutingManager callbacks (agent first)', () => {
     await until(async () => (await callState(store, 'c1')).status === 'ended', 'ended');
     await until(async () => (await agentState(store, 'a1')).state === 'wrap_up', 'wrap-up');
     expect((await readAllOf(store, 'call-c1')).find((e) => e.type === 'CallEnded')!.data).toMatchObject({ answered: true, hungUpBy: 'caller' });
-    expect(errors).toEqual([]);
+    expect(bed.errors).toEqual([]);
   });
 
   it('When the customer does not answer, Then the agent is released to wrap-up, the callback is due again after the retry interval (agent first again), and after maxRetries it ends', async () => {
@@ -184,7 +146,7 @@ describe('RoutingManager callbacks (agent first)', () => {
     expect(kills()).toContain(o2.legUuid);
     // Each offer was closed before the next (CallOfferCancelled with the failed attempt): no call offered twice at once.
     expect((await checkRoutingInvariants(store)).violations).toEqual([]);
-    expect(errors).toEqual([]);
+    expect(bed.errors).toEqual([]);
   });
 
   it('When the agent does not answer a callback offer, Then the callback goes back to its place and is offered to the next agent, nobody dialled meanwhile', async () => {
@@ -207,7 +169,7 @@ describe('RoutingManager callbacks (agent first)', () => {
     expect((await readAllOf(store, 'call-c1')).find((e) => e.type === 'AgentLegFailed')!.data).toMatchObject({ returnedTo: 'callback' });
     expect((await agentState(store, firstAgent)).totals.missed).toBe(1);
     expect(customerLegs()).toHaveLength(0);
-    expect(errors).toEqual([]);
+    expect(bed.errors).toEqual([]);
   });
 
   it('When the agent hangs up while the customer is dialled, Then the customer leg is killed, the agent wraps up, and the callback is due now without spending an attempt', async () => {

@@ -509,6 +509,13 @@ export class RoutingManager {
     return undefined;
   }
 
+  /** Books the agent for the call under `offerId` (OfferCall on their stream); a refusal when they cannot be. */
+  #book(t: Tenant, agentId: string, callId: string, offerId: string, at: number, why: string): Promise<CommandOutcome<unknown> | Refusal> {
+    const booking = this.#bookingOf(t, agentId, callId);
+    if (!booking) return Promise.resolve({ refused: 'QUEUE_NOT_FOUND' });
+    return this.#agentCommand(t, { type: 'OfferCall', commandId: engineCommandId(offerId, 'offer-agent'), at, agentId, offerId, callId, queueId: booking.queueId, policy: booking.policy }, why);
+  }
+
   /**
    * A call handed to one named agent (a blind transfer): the agent is booked on their own stream first (no routing
    * pass can then offer them another call), then dialled like any offer. One who cannot take it (busy, not ready)
@@ -517,10 +524,7 @@ export class RoutingManager {
   async #bookDirectOffer(t: Tenant, callId: string, agentId: string, offerId: string, at: number): Promise<void> {
     if (this.#m(t).call(callId)?.state.offer?.offerId !== offerId) return;
     if (this.#m(t).agents.get(agentId)?.state.call?.offerId !== offerId) {
-      const booking = this.#bookingOf(t, agentId, callId);
-      const booked = booking
-        ? await this.#agentCommand(t, { type: 'OfferCall', commandId: engineCommandId(offerId, 'offer-agent'), at, agentId, offerId, callId, queueId: booking.queueId, policy: booking.policy }, 'direct-offer')
-        : ({ refused: 'QUEUE_NOT_FOUND' } as Refusal);
+      const booked = await this.#book(t, agentId, callId, offerId, at, 'direct-offer');
       if ('refused' in booked) {
         await this.#callCommand(t, { type: 'RecordAgentLegFailed', commandId: engineCommandId(offerId, 'leg-failed'), at, callId, offerId, cause: 'agent_unavailable' }, 'direct-offer');
         return;
@@ -549,10 +553,9 @@ export class RoutingManager {
     if (this.#m(t).agents.get(agentId)?.state.call?.offerId === offerId) return;
     const call = this.#m(t).call(callId);
     if (!call || call.state.status !== 'arrived') return;
-    const booking = this.#bookingOf(t, agentId, callId);
     // An agent in no queue has no offer policy to be booked under: the call goes ahead unbooked, as it always did.
-    if (!booking) return;
-    const booked = await this.#agentCommand(t, { type: 'OfferCall', commandId: engineCommandId(offerId, 'offer-agent'), at, agentId, offerId, callId, queueId: booking.queueId, policy: booking.policy }, 'outbound');
+    if (!this.#bookingOf(t, agentId, callId)) return;
+    const booked = await this.#book(t, agentId, callId, offerId, at, 'outbound');
     if ('refused' in booked) {
       await this.#callCommand(t, { type: 'EndCall', commandId: engineCommandId(offerId, 'agent-unavailable'), at, callId, cause: 'USER_BUSY', hungUpBy: 'system' }, 'outbound');
     }
@@ -570,10 +573,7 @@ export class RoutingManager {
     const offerId = consultOfferIdFor(scopedId(t, callId), consultId);
     if (this.#m(t).agents.get(agentId)?.state.call?.offerId === offerId) return;
     if (this.#m(t).call(callId)?.state.consult?.consultId !== consultId) return;
-    const booking = this.#bookingOf(t, agentId, callId);
-    const booked = booking
-      ? await this.#agentCommand(t, { type: 'OfferCall', commandId: engineCommandId(offerId, 'offer-agent'), at, agentId, offerId, callId, queueId: booking.queueId, policy: booking.policy }, 'consult')
-      : ({ refused: 'QUEUE_NOT_FOUND' } as Refusal);
+    const booked = await this.#book(t, agentId, callId, offerId, at, 'consult');
     if ('refused' in booked) {
       await this.#callCommand(t, { type: 'CancelConsult', commandId: engineCommandId(offerId, 'consult-unavailable'), at, callId, consultId, reason: 'target_unavailable' }, 'consult');
     }
@@ -593,10 +593,7 @@ export class RoutingManager {
     const offerId = partyOfferIdFor(scopedId(t, callId), partyId);
     if (this.#m(t).agents.get(agentId)?.state.call?.offerId !== offerId) {
       if (!this.#m(t).call(callId)?.state.parties[partyId]) return;
-      const booking = this.#bookingOf(t, agentId, callId);
-      const booked = booking
-        ? await this.#agentCommand(t, { type: 'OfferCall', commandId: engineCommandId(offerId, 'offer-agent'), at, agentId, offerId, callId, queueId: booking.queueId, policy: booking.policy }, 'conference')
-        : ({ refused: 'QUEUE_NOT_FOUND' } as Refusal);
+      const booked = await this.#book(t, agentId, callId, offerId, at, 'conference');
       if ('refused' in booked) {
         await this.#callCommand(t, { type: 'RemoveConferenceParty', commandId: engineCommandId(offerId, 'party-unavailable'), at, callId, partyId, reason: 'requested' }, 'conference');
         return;
