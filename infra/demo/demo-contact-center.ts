@@ -12,6 +12,8 @@ export interface DemoOptions {
   readonly wrapUpSeconds?: number;
   /** Queue exits and callbacks on (the realistic demo) or off (the Erlang C check needs a plain M/M/N queue). */
   readonly exits?: boolean;
+  /** Longest wait in a queue before the caller is sent to voicemail (default 300 s; with exits on). */
+  readonly maxWaitSeconds?: number;
 }
 
 /** The DID callers dial. */
@@ -32,7 +34,7 @@ export function demoContactCenter(o: DemoOptions = {}): ContactCenterSpec {
     noAnswer: { maxNoAnswer: 3, ringTimeoutSeconds: 15, rejectDelaySeconds: 10, busyDelaySeconds: 30, noAnswerDelaySeconds: 30 },
     ...(exits
       ? {
-          limits: { maxWait: { seconds: 300, exit: { kind: 'voicemail', mailbox: name.toLowerCase() } }, maxWaitNoAgent: null, maxLength: null },
+          limits: { maxWait: { seconds: o.maxWaitSeconds ?? 300, exit: { kind: 'voicemail', mailbox: name.toLowerCase() } }, maxWaitNoAgent: null, maxLength: null },
           overflow: { queueId: other, afterSeconds: 60 },
           callback: { offerAfterSeconds: 30, key: '1', maxRetries: 2, retryIntervalSeconds: 60 },
           announcements: { estimatedWait: { enabled: true, everySeconds: 45 }, musicOnHold: 'local_stream://moh' },

@@ -3,7 +3,7 @@
 import type { RecordedEvent } from '../../adapters/event-store/port.ts';
 
 /** The terminal outcomes of an inbound call. */
-export const CALL_OUTCOMES = ['handled', 'abandoned_in_ivr', 'abandoned_in_queue', 'overflowed', 'callback_completed', 'self_served_in_ivr', 'ended_otherwise'] as const;
+export const CALL_OUTCOMES = ['handled', 'abandoned_in_ivr', 'abandoned_in_queue', 'overflowed', 'callback_completed', 'callback_failed', 'self_served_in_ivr', 'ended_otherwise'] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
 /** The outcome of one call's events, or a reason why it has none. */
@@ -15,7 +15,11 @@ export function outcomeOf(events: readonly RecordedEvent[]): { outcome: CallOutc
   const end = events.find((e) => e.type === 'CallEnded')!;
   const afterEnd = types.slice(types.indexOf('CallEnded') + 1).filter((t) => t !== 'CallDispositioned');
   if (afterEnd.length > 0) return { problem: `events after CallEnded: ${afterEnd.join(', ')}` };
-  if (types.includes('CallbackCompleted')) return { outcome: 'callback_completed' };
+  // A callback is completed when its customer leg answered and was connected to the agent.
+  if (types.includes('CallbackCompleted') && types.includes('CallConnected')) return { outcome: 'callback_completed' };
+  // Every attempt to call the customer back failed (no answer, busy) and no retry is left.
+  const lastFailed = events.filter((e) => e.type === 'CallbackFailed').at(-1);
+  if (lastFailed && (lastFailed.data as { willRetry?: boolean }).willRetry === false && !types.includes('CallConnected')) return { outcome: 'callback_failed' };
   if ((end.data as { answered?: boolean }).answered === true) return { outcome: 'handled' };
   const abandoned = events.filter((e) => e.type === 'CallAbandoned');
   if (abandoned.length > 1) return { problem: 'abandoned twice' };

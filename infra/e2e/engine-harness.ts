@@ -24,6 +24,8 @@ export function anchorsNow(factor: number, simStart = Date.UTC(2026, 10, 23, 8, 
 export class SwitchView {
   /** Caller legs (inbound) → whether they were ever bridged, and whether they are gone. */
   readonly callers = new Map<string, { bridged: boolean; destroyed: boolean; createdWallMs: number; destroyedWallMs: number | undefined }>();
+  /** Customer legs: outbound legs to an external number (a callback's dial-back) → whether bridged, whether gone. */
+  readonly customers = new Map<string, { bridged: boolean; destroyed: boolean }>();
   /** Directory user → its answered legs not yet hung up. */
   readonly #talking = new Map<string, Set<string>>();
   /** Users that once had two answered legs up at the same time (a double booking), with the legs. */
@@ -41,6 +43,7 @@ export class SwitchView {
       case 'CHANNEL_CREATE':
         this.live++;
         if (inbound) this.callers.set(uuid, { bridged: false, destroyed: false, createdWallMs: Date.now(), destroyedWallMs: undefined });
+        else if (!user && (headerOf(e, 'Channel-Name') ?? '').startsWith('sofia/')) this.customers.set(uuid, { bridged: false, destroyed: false });
         break;
       case 'CHANNEL_ANSWER':
         if (!inbound && user) {
@@ -51,8 +54,14 @@ export class SwitchView {
         }
         break;
       case 'CHANNEL_BRIDGE': {
-        const c = this.callers.get(headerOf(e, 'Bridge-A-Unique-ID') ?? uuid) ?? this.callers.get(headerOf(e, 'Bridge-B-Unique-ID') ?? '');
+        const a = headerOf(e, 'Bridge-A-Unique-ID') ?? uuid;
+        const b = headerOf(e, 'Bridge-B-Unique-ID') ?? '';
+        const c = this.callers.get(a) ?? this.callers.get(b);
         if (c) c.bridged = true;
+        for (const leg of [a, b]) {
+          const customer = this.customers.get(leg);
+          if (customer) customer.bridged = true;
+        }
         break;
       }
       case 'CHANNEL_HANGUP':
@@ -65,6 +74,8 @@ export class SwitchView {
           c.destroyed = true;
           c.destroyedWallMs = Date.now();
         }
+        const customer = this.customers.get(uuid);
+        if (customer) customer.destroyed = true;
         break;
       }
     }

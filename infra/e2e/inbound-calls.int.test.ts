@@ -1,9 +1,10 @@
 // End to end over real TCP and a real PostgreSQL: the simulator's traffic generator places a seeded 2,000-call
-// scenario on number 5000 (IVR menu → sales or support; impatient callers; agents who sometimes do not answer, are
-// busy or reject), the engine runs it through ESL, and at the end (scenario-checks.ts):
+// scenario on number 5000 (IVR menu → sales or support; impatient callers; a busy spell in which callers ask to be
+// called back and answer the dial-back, or wait until voicemail; agents who sometimes do not answer, are busy or
+// reject), the engine runs it through ESL, and at the end (scenario-checks.ts):
 // - every call has exactly one terminal outcome in its stream;
 // - the simulator's view and ours agree (every caller leg is gone and has its call; a call is "handled" exactly
-//   when the switch bridged its caller);
+//   when the switch bridged its caller; a callback is completed exactly when it bridged the call's dial-back leg);
 // - no agent ever had two answered legs at once (switch's view), nor was connected to two calls (log's view);
 // - a routing model replayed from the log from zero equals the live one.
 // Waits on conditions, asserts no timings.
@@ -14,7 +15,7 @@ import { demoContactCenter } from '../demo/demo-contact-center.ts';
 import { seedContactCenter } from '../demo/seed-contact-center.ts';
 import type { TrafficGenerator } from '../simulator/traffic/traffic-generator.ts';
 import { createTestDatabase, type TestDatabase } from '../test-support/services.ts';
-import { e2eScenario, waitForEveryCallEnded, waitForQuietLog } from './e2e-scenario.ts';
+import { E2E_CONTACT_CENTER, e2eScenario, waitForEveryCallEnded, waitForQuietLog } from './e2e-scenario.ts';
 import { anchorsNow, startLocalEngine, startSwitch, type LocalEngine, type SwitchUnderTest } from './engine-harness.ts';
 import { modelDigest, replayRoutingModels } from './replay-check.ts';
 import { checkScenario, type ScenarioReport } from './scenario-checks.ts';
@@ -30,7 +31,7 @@ describe(`a seeded ${CALLS}-call scenario over ESL and PostgreSQL`, () => {
   let local: LocalEngine;
   let traffic: TrafficGenerator;
   let report: ScenarioReport;
-  const spec = demoContactCenter({ agents: 20, wrapUpSeconds: 5 });
+  const spec = demoContactCenter(E2E_CONTACT_CENTER);
 
   beforeAll(async () => {
     db = await createTestDatabase('e2e_inbound');
@@ -43,6 +44,9 @@ describe(`a seeded ${CALLS}-call scenario over ESL and PostgreSQL`, () => {
     await waitUntil(() => traffic.stats.offered >= CALLS && sw.view.live === 0, 'every generated call to be over on the switch', 900_000);
     await waitForEveryCallEnded(store, 120_000);
     report = await checkScenario(store, sw.view);
+    const errs = new Map<string, number>();
+    for (const x of local.errors) { const k = `${x.where.replace(/[0-9a-f-]{36}/g, '<uuid>')}: ${String((x.error as Error).message ?? x.error).slice(0, 160)}`; errs.set(k, (errs.get(k) ?? 0) + 1); }
+    console.log(`outcomes of the ${CALLS}-call run: ${JSON.stringify(report.counts)}; generator: ${JSON.stringify(traffic.stats)}`);
   }, 1_100_000);
 
   afterAll(async () => {
@@ -60,6 +64,12 @@ describe(`a seeded ${CALLS}-call scenario over ESL and PostgreSQL`, () => {
     expect(report.counts.handled).toBeGreaterThan(CALLS / 4);
     expect(report.counts.abandoned_in_queue + report.counts.abandoned_in_ivr).toBeGreaterThan(0);
     expect(report.counts.self_served_in_ivr).toBeGreaterThan(0);
+    // The busy spell: callbacks asked for and completed (agent first, then the dial-back answered), and callers
+    // who waited out the queue's max wait sent to voicemail.
+    expect(report.counts.callback_completed).toBeGreaterThan(0);
+    expect(report.counts.overflowed).toBeGreaterThan(0);
+    expect(traffic.stats.callbackRequests).toBeGreaterThan(0);
+    expect(traffic.stats.voicemails).toBeGreaterThan(0);
   });
 
   it('agrees with the switch: every caller leg is gone and has its call, "handled" exactly when the switch bridged the caller', () => {

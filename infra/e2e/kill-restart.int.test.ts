@@ -14,7 +14,7 @@ import { seedContactCenter } from '../demo/seed-contact-center.ts';
 import { formatAnchors } from '../runtime/shared-clock.ts';
 import type { TrafficGenerator } from '../simulator/traffic/traffic-generator.ts';
 import { createTestDatabase, type TestDatabase } from '../test-support/services.ts';
-import { callStreams, e2eScenario, waitForEveryCallEnded } from './e2e-scenario.ts';
+import { callStreams, E2E_CONTACT_CENTER, e2eScenario, waitForEveryCallEnded } from './e2e-scenario.ts';
 import { anchorsNow, startSwitch, type SwitchUnderTest } from './engine-harness.ts';
 import { checkScenario, type ScenarioReport } from './scenario-checks.ts';
 import { startServeProcess, type ServeProcess } from './serve-process.ts';
@@ -38,7 +38,7 @@ describe(`kill -9 of serve in the middle of a ${CALLS}-call scenario, then a res
   let offeredAtRestart = 0;
   const unseeable = new Set<string>();
   const window = { killedAt: 0, listeningAgainAt: 0 };
-  const spec = demoContactCenter({ tenant: 'e2e', agents: 20, wrapUpSeconds: 5 });
+  const spec = demoContactCenter({ ...E2E_CONTACT_CENTER, tenant: 'e2e' });
 
   beforeAll(async () => {
     db = await createTestDatabase('e2e_kill9');

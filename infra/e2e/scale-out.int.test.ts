@@ -10,7 +10,7 @@ import { seedContactCenter } from '../demo/seed-contact-center.ts';
 import { formatAnchors } from '../runtime/shared-clock.ts';
 import type { TrafficGenerator } from '../simulator/traffic/traffic-generator.ts';
 import { createTestDatabase, type TestDatabase } from '../test-support/services.ts';
-import { e2eScenario, waitForEveryCallEnded } from './e2e-scenario.ts';
+import { E2E_CONTACT_CENTER, e2eScenario, waitForEveryCallEnded } from './e2e-scenario.ts';
 import { anchorsNow, startSwitch, type SwitchUnderTest } from './engine-harness.ts';
 import { checkScenario, type ScenarioReport } from './scenario-checks.ts';
 import { startServeProcess, type ServeProcess } from './serve-process.ts';
@@ -33,7 +33,7 @@ describe(`two serve processes on one PostgreSQL and one switch, ${CALLS} calls`,
     store = await openPostgresEventStore(db.url);
     const anchors = anchorsNow(SPEED);
     sw = await startSwitch(anchors, { seed: 'e2e-scale-out' });
-    await seedContactCenter(store, demoContactCenter({ tenant: 'e2e', agents: 20, wrapUpSeconds: 5 }), anchors.anchorSimMs);
+    await seedContactCenter(store, demoContactCenter({ ...E2E_CONTACT_CENTER, tenant: 'e2e' }), anchors.anchorSimMs);
     const env = { EVENT_STORE_URL: db.url, ESL_HOSTS: `${sw.sim.host}:${sw.sim.port}`, ESL_PASSWORD: sw.sim.password, ENGINE_CLOCK: formatAnchors(anchors) };
     processes.push(await startServeProcess({ ...env, ENGINE_INSTANCE_ID: 'serve-a', ENGINE_SHARD: '0/2' }));
     processes.push(await startServeProcess({ ...env, ENGINE_INSTANCE_ID: 'serve-b', ENGINE_SHARD: '1/2' }));

@@ -1,5 +1,7 @@
 // The guarantees an end-to-end run is held to, checked from the event log and the simulator's own view:
-// exactly one terminal outcome per call, agreement with the switch, no agent on two calls at once.
+// exactly one terminal outcome per call, agreement with the switch (a call reached a person — handled, or a
+// callback connected — exactly when the switch bridged its caller leg or one of its dial-back legs), no agent on two
+// calls at once.
 import type { EventStore, RecordedEvent } from '../../adapters/event-store/port.ts';
 import { checkRoutingInvariants } from '../../engine/test-support/log-invariants.ts';
 import { CALL_OUTCOMES, outcomeOf, type CallOutcome } from './call-outcomes.ts';
@@ -42,8 +44,12 @@ export async function checkScenario(store: EventStore, view: SwitchView, unseeab
       continue;
     }
     if (!seen.destroyed) mismatches.push(`${stream}: caller leg still up on the switch`);
-    const handled = 'outcome' in o && o.outcome === 'handled';
-    if (handled !== seen.bridged) mismatches.push(`${stream}: ours ${'outcome' in o ? o.outcome : o.problem}, switch bridged=${seen.bridged}`);
+    // A callback reaches its caller on another leg (the dial-back): that leg bridged counts as the caller bridged.
+    const customerLegs = events.filter((e) => e.type === 'CallbackAttempted').map((e) => (e.data as { channelUuid: string }).channelUuid);
+    for (const l of customerLegs) if (view.customers.get(l)?.destroyed === false) mismatches.push(`${stream}: customer leg ${l} still up on the switch`);
+    const bridged = seen.bridged || customerLegs.some((l) => view.customers.get(l)?.bridged === true);
+    const connected = 'outcome' in o && (o.outcome === 'handled' || o.outcome === 'callback_completed');
+    if (connected !== bridged) mismatches.push(`${stream}: ours ${'outcome' in o ? o.outcome : o.problem}, switch bridged=${bridged} (caller leg ${seen.bridged}, customer legs ${customerLegs.length})`);
   }
   const ours = new Set([...calls.values()].map((events) => (events.find((e) => e.type === 'CallArrived')?.data as { channelUuid?: string } | undefined)?.channelUuid));
   const unseen: string[] = [];
