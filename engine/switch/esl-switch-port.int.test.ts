@@ -162,6 +162,9 @@ describe('EslSwitchPort: media and digits', () => {
     const c = await caller();
     await port.play({ switchId, commandId: `play-${c}`, legUuid: c, path: 'ivr/welcome.wav', playbackId: 'pb-1' });
     expect(await waitFact(c, 'playback_done')).toMatchObject({ kind: 'playback_done', playbackId: 'pb-1', switchId });
+    // Spoken text (the queue's announcements, the callback offer) goes through as one playback argument, spaces and all.
+    await port.play({ switchId, commandId: `say-${c}`, legUuid: c, path: 'say:Press 1 to be called back, keeping your place in the queue.', playbackId: 'pb-say' });
+    await until(() => of(c).some((f) => f.kind === 'playback_done' && f.playbackId === 'pb-say'), 'the spoken prompt played', 15_000);
     await port.collectDigits({ switchId, commandId: `collect-${c}`, legUuid: c, collectId: 'col-1', promptPath: 'ivr/enter.wav', minDigits: 1, maxDigits: 4, timeoutMs: 3000, terminators: '#' });
     sim.sendDtmf(c, '42#', { interDigitMs: 5 });
     expect(await waitFact(c, 'digits_collected')).toMatchObject({ collectId: 'col-1', digits: '42' });

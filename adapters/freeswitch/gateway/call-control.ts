@@ -15,6 +15,7 @@ import {
   gatewayName,
   hangupCause,
   mediaPath,
+  playbackPath,
   phoneNumber,
   setvarValue,
   terminators,
@@ -201,7 +202,7 @@ function check(app: string): string {
 
 /** Plays one prompt through sendmsg; its CHANNEL_EXECUTE_COMPLETE carries Application-UUID = eventUuid. */
 export async function playPrompt(esl: EslCommander, uuid: string, path: string, eventUuid: string, options?: CommandOptions): Promise<void> {
-  await executeApp(esl, uuid, 'playback', mediaPath(path), eventUuid, options);
+  await executeApp(esl, uuid, 'playback', playbackPath(path), eventUuid, options);
 }
 
 /** A digit collection (play_and_get_digits). */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isLedgerlineError } from '../../../domain/errors/ledgerline-error.ts';
-import { channelUuid, displayName, mediaPath, setvarValue, variableList, variableValue } from './command-values.ts';
+import { channelUuid, displayName, mediaPath, playbackPath, setvarValue, variableList, variableValue } from './command-values.ts';
 import { dialString } from './call-control.ts';
 
 const rejects = (fn: () => unknown): boolean => {
@@ -37,6 +37,13 @@ describe('command values', () => {
     expect(mediaPath('local_stream://moh')).toBe('local_stream://moh');
     expect(mediaPath('tone_stream://%(250,0,440)')).toBe('tone_stream://%(250,0,440)');
     for (const bad of ['a b.wav', '${x}.wav', "a'.wav", 'a\n.wav']) expect(rejects(() => mediaPath(bad))).toBe(true);
+  });
+
+  it('playback takes a media path, or spoken text after say: with spaces and punctuation but nothing that breaks out', () => {
+    const offer = 'say:Press 1 to be called back, keeping your place in the queue.';
+    expect(playbackPath(offer)).toBe(offer);
+    expect(playbackPath('local_stream://moh')).toBe('local_stream://moh');
+    for (const bad of ['say:', 'say:a\nb', 'say:${api hupall}', "say:it's", 'say:a {x}', 'say:a|b', 'a b.wav']) expect(rejects(() => playbackPath(bad))).toBe(true);
   });
 
   it('dial strings from typed endpoints only', () => {

@@ -43,6 +43,16 @@ export function mediaPath(v: string): string {
   return v;
 }
 
+/**
+ * What `playback` plays, sent as a sendmsg header (so spaces are safe there): a media path, or `say:<text>` — spoken
+ * by the channel's TTS engine (`tts_engine`/`tts_voice`) — whose text may hold spaces and punctuation but no line
+ * break, quote, brace, `$` or backslash.
+ */
+export function playbackPath(v: string): string {
+  if (typeof v === 'string' && v.startsWith('say:')) return check('spoken text', v, /^say:[^\r\n\0'"{}[\]<>^`|\\$]{1,1000}$/);
+  return mediaPath(v);
+}
+
 /** A regular expression for play_and_get_digits (no spaces: the app splits its arguments on them). */
 export const digitRegex = (v: string): string => check('digit regex', v, /^[A-Za-z0-9\\^$|()[\]{},.*+?#-]{1,128}$/);
 

@@ -3,8 +3,9 @@
 /** Duration of a played file in ms; Infinity for endless streams (music on hold). */
 export type MediaDuration = (file: string) => number;
 
-/** Default durations: silence_stream://N lasts N ms, local_stream:// never ends, everything else 3 s. */
+/** Default durations: silence_stream://N lasts N ms, local_stream:// never ends, `say:` text 70 ms a character (at least 1 s), everything else 3 s. */
 export function defaultMediaDuration(file: string): number {
+  if (file.startsWith('say:')) return Math.max(1000, (file.length - 4) * 70);
   const silence = /^silence_stream:\/\/(\d+)/.exec(file);
   if (silence) return Number(silence[1]);
   if (file.startsWith('local_stream://')) return Infinity;
