@@ -3,10 +3,10 @@ import type { EventStore, RecordedEvent } from '../../adapters/event-store/port.
 import { DEMO_NUMBER } from '../demo/demo-contact-center.ts';
 
 /**
- * The demo contact center as the end-to-end runs staff it: 20 agents, 5 s of wrap-up, and a max wait of 180 s (the
+ * The demo contact center as the end-to-end runs staff it: 20 agents, 5 s of wrap-up, and a max wait of 150 s (the
  * demo's 300 s is reached too rarely by the busy spell's callers for voicemail to be exercised on every run).
  */
-export const E2E_CONTACT_CENTER = { agents: 20, wrapUpSeconds: 5, maxWaitSeconds: 180 } as const;
+export const E2E_CONTACT_CENTER = { agents: 20, wrapUpSeconds: 5, maxWaitSeconds: 150 } as const;
 
 /**
  * The seeded inbound traffic of the end-to-end runs: `calls` calls at `ratePerSecond` on the demo number, with one

@@ -23,7 +23,7 @@ export function anchorsNow(factor: number, simStart = Date.UTC(2026, 10, 23, 8, 
 /** What the simulator saw, per leg, collected from its own events (its view, to compare with ours). */
 export class SwitchView {
   /** Caller legs (inbound) → whether they were ever bridged, and whether they are gone. */
-  readonly callers = new Map<string, { bridged: boolean; destroyed: boolean; createdWallMs: number; destroyedWallMs: number | undefined }>();
+  readonly callers = new Map<string, { bridged: boolean; destroyed: boolean; createdWallMs: number; destroyedWallMs: number | undefined; trace: string[] }>();
   /** Customer legs: outbound legs to an external number (a callback's dial-back) → whether bridged, whether gone. */
   readonly customers = new Map<string, { bridged: boolean; destroyed: boolean }>();
   /** Directory user → its answered legs not yet hung up. */
@@ -39,10 +39,16 @@ export class SwitchView {
     if (!uuid) return;
     const inbound = headerOf(e, 'Call-Direction') === 'inbound';
     const user = /^sofia\/[^/]+\/sip:(\d+)@/.exec(headerOf(e, 'Channel-Name') ?? '')?.[1];
+    // What happened to a caller leg, in the switch's words and times (for a mismatch's explanation).
+    const traced = this.callers.get(uuid) ?? (e.name === 'CHANNEL_BRIDGE' || e.name === 'CHANNEL_UNBRIDGE' ? this.callers.get(headerOf(e, 'Bridge-B-Unique-ID') ?? headerOf(e, 'Other-Leg-Unique-ID') ?? '') : undefined);
+    if (traced && e.name !== 'CHANNEL_STATE' && e.name !== 'CHANNEL_CALLSTATE' && e.name !== 'HEARTBEAT') {
+      const detail = headerOf(e, 'Application') ?? headerOf(e, 'Hangup-Cause') ?? headerOf(e, 'Other-Leg-Unique-ID') ?? headerOf(e, 'DTMF-Digit') ?? '';
+      traced.trace.push(`${e.name.replace(/^CHANNEL_/, '')}${detail ? `(${detail})` : ''}@${headerOf(e, 'Event-Date-Timestamp') ?? ''}`);
+    }
     switch (e.name) {
       case 'CHANNEL_CREATE':
         this.live++;
-        if (inbound) this.callers.set(uuid, { bridged: false, destroyed: false, createdWallMs: Date.now(), destroyedWallMs: undefined });
+        if (inbound) this.callers.set(uuid, { bridged: false, destroyed: false, createdWallMs: Date.now(), destroyedWallMs: undefined, trace: [] });
         else if (!user && (headerOf(e, 'Channel-Name') ?? '').startsWith('sofia/')) this.customers.set(uuid, { bridged: false, destroyed: false });
         break;
       case 'CHANNEL_ANSWER':

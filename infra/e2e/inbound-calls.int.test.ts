@@ -44,8 +44,6 @@ describe(`a seeded ${CALLS}-call scenario over ESL and PostgreSQL`, () => {
     await waitUntil(() => traffic.stats.offered >= CALLS && sw.view.live === 0, 'every generated call to be over on the switch', 900_000);
     await waitForEveryCallEnded(store, 120_000);
     report = await checkScenario(store, sw.view);
-    const errs = new Map<string, number>();
-    for (const x of local.errors) { const k = `${x.where.replace(/[0-9a-f-]{36}/g, '<uuid>')}: ${String((x.error as Error).message ?? x.error).slice(0, 160)}`; errs.set(k, (errs.get(k) ?? 0) + 1); }
     console.log(`outcomes of the ${CALLS}-call run: ${JSON.stringify(report.counts)}; generator: ${JSON.stringify(traffic.stats)}`);
   }, 1_100_000);
 

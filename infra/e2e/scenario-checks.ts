@@ -49,7 +49,10 @@ export async function checkScenario(store: EventStore, view: SwitchView, unseeab
     for (const l of customerLegs) if (view.customers.get(l)?.destroyed === false) mismatches.push(`${stream}: customer leg ${l} still up on the switch`);
     const bridged = seen.bridged || customerLegs.some((l) => view.customers.get(l)?.bridged === true);
     const connected = 'outcome' in o && (o.outcome === 'handled' || o.outcome === 'callback_completed');
-    if (connected !== bridged) mismatches.push(`${stream}: ours ${'outcome' in o ? o.outcome : o.problem}, switch bridged=${bridged} (caller leg ${seen.bridged}, customer legs ${customerLegs.length})`);
+    if (connected !== bridged) {
+      const log = events.map((e) => `${e.type}@${(e.data as { at?: number }).at ?? ''}`).join(' ');
+      mismatches.push(`${stream}: ours ${'outcome' in o ? o.outcome : o.problem}, switch bridged=${bridged} (caller leg ${seen.bridged}, customer legs ${customerLegs.length}); log: ${log}; switch, caller leg ${leg}: ${seen.trace.join(' ')}`);
+    }
   }
   const ours = new Set([...calls.values()].map((events) => (events.find((e) => e.type === 'CallArrived')?.data as { channelUuid?: string } | undefined)?.channelUuid));
   const unseen: string[] = [];
