@@ -50,7 +50,7 @@ export async function checkScenario(store: EventStore, view: SwitchView, unseeab
     const bridged = seen.bridged || customerLegs.some((l) => view.customers.get(l)?.bridged === true);
     const connected = 'outcome' in o && (o.outcome === 'handled' || o.outcome === 'callback_completed');
     if (connected !== bridged) {
-      const log = events.map((e) => `${e.type}@${(e.data as { at?: number }).at ?? ''}`).join(' ');
+      const log = events.map((e) => `${e.type}@${(e.data as { at?: number }).at ?? ''}[${e.metadata.actor ?? ''}, wall ${e.created.getTime()}]`).join(' ');
       mismatches.push(`${stream}: ours ${'outcome' in o ? o.outcome : o.problem}, switch bridged=${bridged} (caller leg ${seen.bridged}, customer legs ${customerLegs.length}); log: ${log}; switch, caller leg ${leg}: ${seen.trace.join(' ')}`);
     }
   }
