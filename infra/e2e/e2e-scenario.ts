@@ -58,14 +58,14 @@ export async function callStreams(store: EventStore): Promise<Map<string, Record
 }
 
 
-/** Waits until every call stream has its CallEnded; on timeout, the error lists the calls still open and their events. */
-export async function waitForEveryCallEnded(store: EventStore, timeoutMs: number): Promise<void> {
+/** Waits until every call stream has its CallEnded; on timeout, the error lists the calls still open, their events and (`describeLeg`) their caller legs. */
+export async function waitForEveryCallEnded(store: EventStore, timeoutMs: number, describeLeg: (leg: string) => string = () => ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const open = [...(await callStreams(store))].filter(([, events]) => !events.some((e) => e.type === 'CallEnded'));
     if (open.length === 0) return;
     if (Date.now() > deadline) {
-      const sample = open.slice(0, 5).map(([s, events]) => `${s}: ${events.map((e) => `${e.type}@${(e.data as { at?: number }).at ?? ''}[${e.metadata.actor ?? ''}, wall ${e.created.getTime()}]`).join(' ')} (caller leg ${(events[0]?.data as { channelUuid?: string } | undefined)?.channelUuid})`);
+      const sample = open.slice(0, 5).map(([s, events]) => `${s}: ${events.map((e) => `${e.type}@${(e.data as { at?: number }).at ?? ''}[${e.metadata.actor ?? ''}, wall ${e.created.getTime()}]`).join(' ')} (caller leg ${(events[0]?.data as { channelUuid?: string } | undefined)?.channelUuid}: ${describeLeg((events[0]?.data as { channelUuid?: string } | undefined)?.channelUuid ?? '')})`);
       throw new Error(`${open.length} calls never ended in the log, e.g.\n${sample.join('\n')}`);
     }
     await new Promise((r) => setTimeout(r, 250));

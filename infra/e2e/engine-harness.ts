@@ -33,6 +33,12 @@ export class SwitchView {
   /** Channels created and not yet destroyed. */
   live = 0;
 
+  /** What the switch did with a caller leg (for error messages). */
+  describe(leg: string): string {
+    const c = this.callers.get(leg);
+    return c ? `switch ${c.destroyed ? 'destroyed' : 'still up'}, created wall ${c.createdWallMs}: ${c.trace.join(' ')}` : 'the switch never saw it';
+  }
+
   /** Feeds one simulator event. */
   see(e: FsEvent): void {
     const uuid = headerOf(e, 'Unique-ID');

@@ -42,7 +42,7 @@ describe(`a seeded ${CALLS}-call scenario over ESL and PostgreSQL`, () => {
     local = await startLocalEngine(store, sw, spec);
     traffic = sw.traffic(e2eScenario(CALLS));
     await waitUntil(() => traffic.stats.offered >= CALLS && sw.view.live === 0, 'every generated call to be over on the switch', 900_000);
-    await waitForEveryCallEnded(store, 120_000);
+    await waitForEveryCallEnded(store, 120_000, (leg) => sw.view.describe(leg));
     report = await checkScenario(store, sw.view);
     console.log(`outcomes of the ${CALLS}-call run: ${JSON.stringify(report.counts)}; generator: ${JSON.stringify(traffic.stats)}`);
   }, 1_100_000);

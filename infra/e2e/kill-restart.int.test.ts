@@ -60,7 +60,7 @@ describe(`kill -9 of serve in the middle of a ${CALLS}-call scenario, then a res
     window.listeningAgainAt = listeningAgainAt;
     offeredAtRestart = traffic.stats.offered;
     await waitUntil(() => traffic.stats.offered >= CALLS && sw.view.live === 0, 'every generated call to be over on the switch', 900_000);
-    await waitForEveryCallEnded(store, 120_000);
+    await waitForEveryCallEnded(store, 120_000, (leg) => `${sw.view.describe(leg)} (serve killed at wall ${killedAt}, listening again at ${listeningAgainAt})`);
     // Gone before the restart, and arrived during the crash or in the last second before it (an arrival still being
     // recorded when the process died): no engine could record these callers.
     for (const [leg, c] of sw.view.callers) if (c.createdWallMs >= killedAt - IN_FLIGHT_MS && c.destroyedWallMs !== undefined && c.destroyedWallMs <= listeningAgainAt) unseeable.add(leg);

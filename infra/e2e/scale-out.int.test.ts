@@ -40,7 +40,7 @@ describe(`two serve processes on one PostgreSQL and one switch, ${CALLS} calls`,
     traffic = sw.traffic(e2eScenario(CALLS));
     try {
       await waitUntil(() => traffic.stats.offered >= CALLS && sw.view.live === 0, 'every generated call to be over on the switch', 600_000);
-      await waitForEveryCallEnded(store, 120_000);
+      await waitForEveryCallEnded(store, 120_000, (leg) => sw.view.describe(leg));
     } catch (err) {
       // What each process survived tells why a call got stuck.
       const tail = (p: ServeProcess) => p.output().split('\n').filter((l) => l.includes('"level"')).slice(-15).join('\n');
