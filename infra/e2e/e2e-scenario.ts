@@ -30,14 +30,10 @@ export const e2eScenario = (calls: number, ratePerSecond = 0.4, surgeFrom = 0.55
     patience: { kind: 'exponential' as const, mean: 150 },
     talkTime: { kind: 'exponential' as const, mean: 35 },
     callerHangsUpRate: 0.6,
-    // `unprompted`: the engine's spoken callback offer does not reach the switch today (its `say:` text has spaces,
-    // which the ESL adapter rejects as a media path), so callers press the key they know once 32–70 s on hold (the
-    // engine takes it from 30 s on). Drop `unprompted` once the offer is played: callers then answer the prompt.
     callbacks: {
       acceptRate: 0.35,
       thinkTimeMs: [1000, 4000] as [number, number],
       hangUpAfterMs: [300, 1500] as [number, number],
-      unprompted: { key: '1', afterHoldMs: [32_000, 70_000] as [number, number] },
     },
     dialBacks: { answerRate: 0.8, busyRate: 0.05, answerDelayMs: [2000, 8000] as [number, number] },
     voicemail: { messageSeconds: { kind: 'uniform' as const, min: 5, max: 30 } },
