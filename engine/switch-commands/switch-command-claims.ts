@@ -26,6 +26,18 @@ export const SwitchCommandIssued = defineEvent({
   description: 'The engine claimed a switch command with an effect that must happen at most once, and sent it.',
 });
 
+export const SwitchCommandRefused = defineEvent({
+  type: 'SwitchCommandRefused',
+  category: 'switchcmd',
+  schema: z.object({
+    key: z.string().min(1).max(400),
+    at: z.int().nonnegative(),
+    /** Why the switch refused it (its reply). */
+    reason: z.string().min(1).max(400),
+  }),
+  description: 'The switch refused a claimed command (a leg it names is gone): it never took effect.',
+});
+
 /** The stream holding the claim of `key`. */
 export const switchCommandStream = (key: string): string => `switchcmd-${uuidV5(`switchcmd|${key}`)}`;
 
@@ -56,6 +68,35 @@ export async function isSwitchCommandClaimed(store: EventStore, key: string): Pr
     throw e;
   }
   return false;
+}
+
+/** Records that the switch refused the claimed command `key`: it is known not to have taken effect. */
+export async function recordSwitchCommandRefused(store: EventStore, key: string, at: number, reason: string): Promise<void> {
+  try {
+    await store.appendToStream(
+      switchCommandStream(key),
+      [{ id: uuidV5(`switchcmd-refused|${key}`), type: SwitchCommandRefused.type, data: { key, at, reason: reason.slice(0, 400) || 'refused' }, metadata: { schemaVersion: 1, causationId: key } }],
+      { expectedRevision: 0n },
+    );
+  } catch (e) {
+    // Recorded already (a retry), or not claimed by anyone: nothing to add.
+    if (!(e instanceof WrongExpectedVersionError)) throw e;
+  }
+}
+
+/** True when `key` was claimed and the switch may have carried it out (not known to have refused it). */
+export async function mayHaveTakenEffect(store: EventStore, key: string): Promise<boolean> {
+  let claimed = false;
+  try {
+    for await (const e of store.readStream(switchCommandStream(key), { maxCount: 2 })) {
+      if (e.type === SwitchCommandRefused.type) return false;
+      if (parseClaim(e) !== undefined) claimed = true;
+    }
+  } catch (e) {
+    if ((e as { code?: string }).code === 'STREAM_NOT_FOUND') return false;
+    throw e;
+  }
+  return claimed;
 }
 
 function parseClaim(e: RecordedEvent): z.infer<typeof SwitchCommandIssued.schema> | undefined {

@@ -361,6 +361,25 @@ describe('InboundCallManager', () => {
     expect(errors).toEqual([]);
   });
 
+  it('takes on, at start, a call that arrived but never started its IVR (a crash in between), if the caller is still there; ends it if not', async () => {
+    await mgr.stop();
+    sw.close();
+    // What the old manager wrote just before it died: the call, and nothing after it.
+    await handleCommand(store, callDecider, `call-${callId}`, parseCallCommand({ type: 'ReceiveCall', commandId: `${callId}|receive`, at: (t += 10), callId, did: DID, callerNumber: '+32475000001', switchId: SWITCH, channelUuid: leg }));
+    const other = 'caller-leg-gone';
+    const otherCall = inboundCallIdFor(SWITCH, other);
+    await handleCommand(store, callDecider, `call-${otherCall}`, parseCallCommand({ type: 'ReceiveCall', commandId: `${otherCall}|receive`, at: (t += 10), callId: otherCall, did: DID, callerNumber: '+32475000002', switchId: SWITCH, channelUuid: other }));
+    sw = new FakeSwitchPort();
+    sw.statuses.set(leg, 'ringing');
+    mgr = newManager(sw);
+    await until(async () => (await events()).includes('IvrStarted'), 'the IVR started after the restart');
+    await until(async () => (await readAllOf(store, `call-${otherCall}`)).some((e) => e.type === 'CallEnded'), 'the call whose caller is gone ended');
+    await mgr.idle();
+    expect(sw.named('answer').map((c) => c.request.legUuid)).toEqual([leg]);
+    expect(await nodesEntered()).toEqual(['welcome']);
+    expect(errors).toEqual([]);
+  });
+
   it('ignores legs on DIDs it has no flow for, and agent legs', async () => {
     await push({ ...fact('leg_ringing', (t += 10), { legUuid: 'other' }, {}), direction: 'inbound', did: '+3299999999', callerNumber: '+1' } as InboundFact);
     await push(fact('leg_answered', (t += 10), { legUuid: 'agent-leg', callId: 'c9', role: 'agent' }, {}));

@@ -14,7 +14,7 @@
 // keys a call by its SCOPED id (the stream name without `call-`): command ids, media ids and timer ids derive from
 // it, so two tenants never collide. A caller leg's later facts carry no call id: the call is found from the media id
 // (playbacks, collectors) or from the leg (learnt when the call was created, or from CallArrived in the log).
-import type { EventStore, Position, StreamSubscription } from '../../../adapters/event-store/port.ts';
+import type { EventStore, Position, RecordedEvent, StreamSubscription } from '../../../adapters/event-store/port.ts';
 import { parseCallCommand, type CallCommandInput } from '../../../domain/call/call-commands.ts';
 import { callDecider } from '../../../domain/call/call-decider.ts';
 import type { CallEvent } from '../../../domain/call/call-events.ts';
@@ -30,6 +30,7 @@ import { parseScopedId, scopedId, tenantStream } from '../../../domain/shared/te
 import { BoundedMap } from '../../switch/bounded-map.ts';
 import { RealClock, type Clock } from '../../clock.ts';
 import { CachedAggregates } from '../../aggregates/cached-aggregates.ts';
+import { toDomainEvent } from '../../command-handling/handle-command.ts';
 import type { SwitchFact, SwitchPort } from '../../ports/switch-port.ts';
 import type { CustomerLookup, LookupAnswer } from './customer-lookup.ts';
 import { cancelTimer, scheduleTimer } from '../../timers/timer-service.ts';
@@ -93,6 +94,9 @@ function concernsInbound(s: CallState, fact: SwitchFact): boolean {
   if (s.status === 'none' || s.status === 'arrived' || s.status === 'in_ivr') return true;
   return fact.kind === 'leg_hangup' && CALLER_CAN_END.has(s.status) && s.offerCount === 0;
 }
+
+/** The cause recorded for a caller found gone when an interrupted arrival is resumed (as the switch's reconcile says). */
+const RESUMED_GONE = 'RECONCILE_ENDED';
 
 const defaultPromptPath = (p: PlayInstruction): string => (p.prompt !== undefined ? `ivr/${p.language}/${p.prompt}.wav` : `say:${p.text ?? ''}`);
 
@@ -158,27 +162,40 @@ export class InboundCallManager {
   start(): void {
     let openFacts!: () => void;
     const factsOpen = new Promise<void>((r) => (openFacts = r));
+    // Calls the log at start shows arrived but not in their IVR (a crash between ReceiveCall and StartIvr).
+    const arrivedOnly = new Map<string, RecordedEvent>();
+    let caughtUp = false;
+    const onCaughtUp = (): void => {
+      openFacts();
+      if (caughtUp) return;
+      caughtUp = true;
+      for (const [callId, arrived] of arrivedOnly) void this.#enqueue(() => this.#resumeArrival(callId, arrived).catch((e: unknown) => this.#o.onError?.(e, { callId })), callId);
+      arrivedOnly.clear();
+    };
     void (async () => {
       try {
         const head = await this.#o.store.headPosition();
         if (this.#stopped) return;
-        if (head === undefined) openFacts();
+        if (head === undefined) onCaughtUp();
         const sub = this.#o.store.subscribeToAll({
           fromPosition: 'start',
           filter: { streamNamePrefixes: ['call-'], eventTypePrefixes: ['CallArrived', ...STEP_EVENTS] },
           onCheckpoint: (p) => {
-            if (head !== undefined && reached(p, head)) openFacts();
+            if (head !== undefined && reached(p, head)) onCaughtUp();
           },
         });
         this.#subscription = sub;
         for await (const r of sub) {
           if (this.#stopped) break;
           const catchingUp = head !== undefined && atOrBefore(r.position, head);
-          if (head === undefined || reached(r.position, head)) openFacts();
+          const callOf = r.streamId.slice('call-'.length);
+          if (catchingUp && r.type === 'CallArrived' && (!this.#o.ownsCall || this.#o.ownsCall(r.streamId))) arrivedOnly.set(callOf, r);
+          if (r.type === 'IvrStarted') arrivedOnly.delete(callOf);
+          if (head === undefined || reached(r.position, head)) onCaughtUp();
           if (r.type === 'CallArrived') {
             // Learn which call a caller leg belongs to: its later facts carry no call id.
             const d = r.data as { switchId?: unknown; channelUuid?: unknown };
-            if (typeof d.switchId === 'string' && typeof d.channelUuid === 'string') this.#legs.set(legKey(d.switchId, d.channelUuid), r.streamId.slice('call-'.length));
+            if (typeof d.switchId === 'string' && typeof d.channelUuid === 'string') this.#legs.set(legKey(d.switchId, d.channelUuid), callOf);
             continue;
           }
           if (!catchingUp && r.metadata.actor !== IVR_TIMER_ACTOR) continue;
@@ -381,6 +398,24 @@ export class InboundCallManager {
     const flow = this.#flows.get(flowKey(call.tenant, run.flowId, run.flowVersion))!;
     const step = advance(flow, run.step.session, input);
     if (step.ignored === undefined) await this.#applyStep(call, key, step, input.at);
+  }
+
+  /**
+   * A call the log shows arrived but never started its IVR (the process died in between): if the caller is still on
+   * the switch, it is taken on from where it stopped (answer, IVR, with the same command ids); if not, it ends.
+   */
+  async #resumeArrival(callId: string, arrived: RecordedEvent): Promise<void> {
+    const call = await this.#loadCall(callId);
+    if (call.state.status !== 'arrived' || call.events.some((e) => e.type === 'IvrStarted')) return;
+    const d = toDomainEvent(arrived) as Extract<CallEvent, { type: 'CallArrived' }>;
+    const { switchId, channelUuid: legUuid } = d.data;
+    const status = await this.#o.switchPort.channelStatus(switchId, legUuid);
+    const at = Math.max(d.data.at, this.#clock.now());
+    if (status === 'absent' || status === 'hungup') {
+      await this.#onCallerHangup(call, { kind: 'leg_hangup', switchId, factId: `resume/${callId}/gone`, at, legUuid, cause: RESUMED_GONE });
+      return;
+    }
+    await this.#onNewLeg({ kind: status === 'ringing' ? 'leg_ringing' : 'leg_answered', switchId, factId: `resume/${callId}`, at, legUuid, direction: 'inbound', did: d.data.did, callerNumber: d.data.callerNumber, ...(d.data.callerName !== null ? { callerName: d.data.callerName } : {}) });
   }
 
   /** Schedules the durable timer that records a timeout for the wait of `step` if the switch or the look-up never answers. */

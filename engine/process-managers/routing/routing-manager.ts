@@ -29,7 +29,7 @@ import { toDomainEvent } from '../../command-handling/handle-command.ts';
 import { CachedAggregates } from '../../aggregates/cached-aggregates.ts';
 import type { Clock, ClockTimer } from '../../clock.ts';
 import type { SwitchEndpoint, SwitchFact, SwitchPort } from '../../ports/switch-port.ts';
-import { claimSwitchCommand, isSwitchCommandClaimed } from '../../switch-commands/switch-command-claims.ts';
+import { claimSwitchCommand, mayHaveTakenEffect, recordSwitchCommandRefused } from '../../switch-commands/switch-command-claims.ts';
 import { RECONCILE_ENDED, SWITCH_RESTARTED } from '../../switch/reconcile-facts.ts';
 import { scheduleTimer } from '../../timers/timer-service.ts';
 import { agentLegUuidFor, callbackAttemptIdFor, callbackLegUuidFor, consultOfferIdFor, engineCommandId, offerIdFor, outboundOfferIdFor, partyOfferIdFor } from './routing-ids.ts';
@@ -883,6 +883,17 @@ export class RoutingManager {
       }
       return;
     }
+    if (f.kind === 'legs_bridged' && of?.callId) {
+      // The switch bridged the caller to the agent of the open offer: a bridge sent by a process that died before it
+      // took effect (or before it recorded the connect) is connected now; else the connect is there already.
+      const call = this.#m(t).call(of.callId);
+      const offer = call?.state.offer;
+      const legs = [f.legUuid, f.otherLegUuid];
+      if (call?.state.status === 'agent_answered' && offer && !call.state.callback && legs.includes(call.callerLegUuid ?? '') && legs.includes(agentLegUuidFor(offer.offerId))) {
+        await this.#callCommand(t, { type: 'ConnectCall', commandId: engineCommandId(offer.offerId, 'connect'), at: f.at, callId: of.callId, offerId: offer.offerId });
+      }
+      return;
+    }
     if (f.role === 'outbound' && factCallId && (f.kind === 'leg_answered' || f.kind === 'leg_hangup')) {
       const call = this.#m(t).calls.get(factCallId);
       const attemptId = call?.state.callback?.attemptId;
@@ -902,7 +913,7 @@ export class RoutingManager {
         // The caller left while nobody listened, after the agent answered and the bridge was sent (claimed) — by a
         // process that died before recording the connect. The switch bridged them: record the call as connected
         // (from the agent's answer) before it ends, rather than as a caller who gave up waiting.
-        if (await isSwitchCommandClaimed(this.#o.store, `bridge|${agentLegUuidFor(offer.offerId)}`)) {
+        if (await mayHaveTakenEffect(this.#o.store, `bridge|${agentLegUuidFor(offer.offerId)}`)) {
           await this.#callCommand(t, { type: 'ConnectCall', commandId: engineCommandId(offer.offerId, 'connect'), at: offer.answeredAt ?? f.at, callId, offerId: offer.offerId });
         }
       }
@@ -940,8 +951,19 @@ export class RoutingManager {
     const call = this.#m(t).call(callId);
     if (!call?.switchId || !call.callerLegUuid) return;
     const legUuid = agentLegUuidFor(offerId);
-    if (await claimSwitchCommand(this.#o.store, { key: `bridge|${legUuid}`, command: 'bridge', switchId: call.switchId, at, issuer: this.#o.instanceId })) {
-      await this.#o.switchPort.bridge({ switchId: call.switchId, commandId: engineCommandId(offerId, 'bridge'), aLegUuid: call.callerLegUuid, bLegUuid: legUuid });
+    const key = `bridge|${legUuid}`;
+    if (await claimSwitchCommand(this.#o.store, { key, command: 'bridge', switchId: call.switchId, at, issuer: this.#o.instanceId })) {
+      try {
+        await this.#o.switchPort.bridge({ switchId: call.switchId, commandId: engineCommandId(offerId, 'bridge'), aLegUuid: call.callerLegUuid, bLegUuid: legUuid });
+      } catch (error) {
+        // A leg is gone (the caller hung up meanwhile): the bridge never happened; say so next to its claim, so that
+        // nobody later reads the claim as a bridge. The caller's hangup ends the call.
+        if (isLedgerlineError(error, 'ESL_NO_SUCH_CHANNEL')) {
+          await recordSwitchCommandRefused(this.#o.store, key, this.#o.clock.now(), error.message);
+          return;
+        }
+        throw error;
+      }
     } else if ((await this.#o.switchPort.channelStatus(call.switchId, legUuid)) !== 'bridged') {
       // Another instance (or an earlier run) claimed the bridge: the call is connected only once the switch shows
       // the legs bridged — never on the strength of a claim whose bridge may have failed (the caller just left).
