@@ -375,8 +375,8 @@ export class RoutingManager {
         this.#requestRoute();
         return;
       case 'CallbackFailed':
-        // The customer did not answer: the agent who waited for them goes to wrap-up; the callback is due at retryAt.
-        for (const [agentId, a] of [...this.#m(t).agents]) if (a.state.call?.callId === e.data.callId) await this.#reconcileAgent(t, agentId);
+        // The customer did not answer: the callback is due again at retryAt (the agent who waited for them was
+        // released by the CallOfferCancelled that FailCallback wrote before it).
         this.#requestRoute();
         return;
       case 'CallbackAttempted':
@@ -1098,24 +1098,18 @@ export class RoutingManager {
     const call = this.#m(t).call(callId);
     const rules = call?.state.queue ? this.#m(t).queueConfig(call.state.queue.queueId)?.callback : null;
     const attempts = call?.state.callback?.attempts ?? 1;
-    const offer = call?.state.offer;
-    const failure = agentLegFailureCause(cause);
     const retry = attempts <= (rules?.maxRetries ?? 0);
-    const failed = await this.#callCommand(t, {
+    // The agent's release (wrap-up, leg killed) is the CallOfferCancelled reaction's: FailCallback closes the offer.
+    await this.#callCommand(t, {
       type: 'FailCallback',
       commandId: engineCommandId(attemptId, 'fail'),
       at,
       callId,
       attemptId,
-      cause: failure === 'rejected' ? 'rejected' : failure === 'busy' ? 'busy' : failure === 'unreachable' ? 'unreachable' : failure === 'error' ? 'error' : 'no_answer',
+      cause: agentLegFailureCause(cause),
       retry,
       retryAt: retry ? at + (rules?.retryIntervalSeconds ?? 300) * 1000 : null,
     });
-    if ('refused' in failed || !offer) return;
-    // The agent worked on it: after-call work (the CallbackFailed and CallEnded reactions do the same, idempotently).
-    await this.#agentCommand(t, { type: 'StartWrapUp', commandId: engineCommandId(offer.offerId, 'start-wrap-up'), at, agentId: offer.agentId, offerId: offer.offerId });
-    await this.#killAgentLeg(t, callId, offer.offerId, 'callback-not-answered');
-    this.#requestRoute();
   }
 
   async #killAgentLeg(t: Tenant, callId: string, offerId: string, why: string): Promise<void> {
